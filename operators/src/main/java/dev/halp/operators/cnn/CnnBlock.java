@@ -90,6 +90,18 @@ public final class CnnBlock extends AbstractBlock {
         return new Shape[] {new Shape(inputShapes[0].get(0), classes)};
     }
 
+    /** One NCHW frame batch of any height and width. */
+    @Override
+    public PairList<String, Shape> describeInput() {
+        return new PairList<>(List.of("frames"), List.of(new Shape(-1, spec.inChannels(), -1, -1)));
+    }
+
+    /** Initialised once every parameter holds values (DJL's default also wants recorded input shapes). */
+    @Override
+    public boolean isInitialized() {
+        return parametersByName().values().stream().allMatch(w -> w.parameter().isInitialized());
+    }
+
     @Override
     protected void saveMetadata(DataOutputStream os) {
     }

@@ -50,7 +50,10 @@ final class TorchScriptWeights {
             for (Map.Entry<String, WeightSlot> e : block.parametersByName().entrySet()) {
                 NDArray src = source.remove(e.getKey());
                 Shape want = e.getValue().shape();
-                if (src == null) {
+                if (src == null && e.getKey().contains(".running_")) {
+                    problems.add("missing " + e.getKey() + " (DJL reads a TorchScript module's parameters, not its"
+                            + " buffers: export batch-norm running statistics as frozen parameters, see README)");
+                } else if (src == null) {
                     problems.add("missing " + e.getKey());
                 } else if (!src.getShape().equals(want)) {
                     problems.add(e.getKey() + " has shape " + src.getShape() + ", expected " + want);

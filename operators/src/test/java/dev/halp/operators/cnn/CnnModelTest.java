@@ -1,0 +1,108 @@
+package dev.halp.operators.cnn;
+
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import dev.halp.operators.Frames;
+import dev.halp.operators.tensor.TensorBytes;
+import dev.halp.partitioner.model.ModelSpec;
+import dev.halp.partitioner.model.Models;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CnnModelTest {
+
+    private final ModelSpec tiny = Models.tiny();
+    private final TensorBytes frame = Frames.random(5, 3, 40, 36);
+
+    private float[] scores(CnnModel m) {
+        return m.head(m.features(frame, 0, tiny.features().size()))[0];
+    }
+
+    @Test
+    void seededWeightsAreReproducibleAndDependOnTheSeed() {
+        try (CnnModel a = CnnModel.builder().setSpec(tiny).optSeed(42).build();
+             CnnModel b = CnnModel.builder().setSpec(tiny).optSeed(42).build();
+             CnnModel c = CnnModel.builder().setSpec(tiny).optSeed(43).build()) {
+            assertArrayEquals(scores(a), scores(b));
+            assertFalse(Arrays.equals(scores(a), scores(c)));
+        }
+    }
+
+    @Test
+    void paramsFileRoundTripsBitExactly(@TempDir Path dir) {
+        try (CnnModel a = CnnModel.builder().setSpec(tiny).optSeed(9).build()) {
+            Path file = a.save(dir, "tiny");
+            assertTrue(file.toFile().isFile(), file.toString());
+            try (CnnModel b = CnnModel.builder().setSpec(tiny).optWeights(file).build()) {
+                assertArrayEquals(scores(a), scores(b));
+            }
+        }
+    }
+
+    @Test
+    void paramsOfAnotherModelAreRejected(@TempDir Path dir) {
+        try (CnnModel a = CnnModel.builder().setSpec(tiny).optSeed(9).build()) {
+            Path file = a.save(dir, "tiny");
+            assertThrows(RuntimeException.class,
+                    () -> CnnModel.builder().setSpec(Models.vgg11()).optWeights(file).build().close());
+        }
+    }
+
+    /** Imported by name into the project's layers, the fixture computes what TorchScript itself computes. */
+    @Test
+    void torchScriptImportMatchesTheTorchScriptForwardPass() throws Exception {
+        Path pt = fixture();
+        float[] reference;
+        Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
+                .optModelPath(pt).optEngine("PyTorch").optTranslator(new NoopTranslator()).build();
+        try (ZooModel<NDList, NDList> ts = criteria.loadModel();
+             Predictor<NDList, NDList> p = ts.newPredictor();
+             NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(frame.toFloats(), new Shape(frame.shape()));
+            reference = p.predict(new NDList(x)).singletonOrThrow().toFloatArray();
+        }
+        try (CnnModel imported = CnnModel.builder().setSpec(tiny).optWeights(pt).build();
+             CnnModel seeded = CnnModel.builder().setSpec(tiny).optSeed(1).build()) {
+            float[] ours = scores(imported);
+            assertEquals(10, ours.length);
+            assertArrayEquals(reference, ours, 1e-5f);
+            assertNotEquals(reference[0], scores(seeded)[0], 1e-3f);
+        }
+    }
+
+    @Test
+    void torchScriptOfAnotherLayoutIsRejectedNamingTheParameters() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CnnModel.builder().setSpec(Models.vgg11()).optWeights(fixture()).build().close());
+        assertTrue(e.getMessage().contains("features.0.weight has shape"), e.getMessage());
+    }
+
+    @Test
+    void missingWeightsFileIsAClearError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CnnModel.builder().setSpec(tiny).optWeights(Paths.get("no/such.params")).build().close());
+        assertTrue(e.getMessage().contains("not found"), e.getMessage());
+    }
+
+    private static Path fixture() throws URISyntaxException {
+        return Paths.get(CnnModelTest.class.getResource("/tiny-torchvision.pt").toURI());
+    }
+}
