@@ -81,7 +81,7 @@ public final class CnnModel implements AutoCloseable {
             for (LayerStep step : steps) {
                 LayerSpec spec = spec().features().get(step.layer());
                 x = Tensors.padRows(x, step.padTop(), step.padBottom(), spec.borderFill());
-                x = block.features().get(step.layer()).apply(x, true);
+                x = block.features().get(step.layer()).applySlice(x, step.inputHeight());
                 if (x.getShape().get(2) != step.outputRows().size()) {
                     throw new IllegalStateException("layer " + spec.name() + " produced " + x.getShape().get(2)
                             + " rows, expected " + step.outputRows());
@@ -131,6 +131,7 @@ public final class CnnModel implements AutoCloseable {
         private long seed = 7;
         private Path weights;
         private Device device;
+        private int threads;
 
         public Builder setSpec(ModelSpec spec) {
             this.spec = spec;
@@ -153,9 +154,26 @@ public final class CnnModel implements AutoCloseable {
             return this;
         }
 
+        /**
+         * PyTorch's intra-op threads for the whole process (default: left as configured, for example by
+         * {@code ai.djl.pytorch.num_threads}). Segmented inference is bit-exact at 1: with more threads,
+         * oneDNN's 1x1 convolutions split their work by input size and the last bits differ.
+         */
+        public Builder optThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
         public CnnModel build() {
             Objects.requireNonNull(spec, "spec is required");
             DjlEnvironment.ensureOffline();
+            if (threads > 0) {
+                ai.djl.engine.Engine.getEngine("PyTorch"); // loads the natives before the JNI call
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+            }
             Model model = Model.newInstance(spec.name(), device == null ? Device.cpu() : device, "PyTorch");
             CnnBlock block = new CnnBlock(spec);
             model.setBlock(block);

@@ -53,6 +53,14 @@ public abstract class LayerBlock extends AbstractBlock {
      */
     public abstract NDArray apply(NDArray x, boolean slice);
 
+    /**
+     * Runs the layer on an explicitly padded slice whose layer input is {@code inputHeight} rows in the
+     * whole frame. Layers whose engine kernel depends on the input size override this.
+     */
+    public NDArray applySlice(NDArray paddedSlice, int inputHeight) {
+        return apply(paddedSlice, true);
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {

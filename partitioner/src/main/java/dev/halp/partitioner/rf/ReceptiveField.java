@@ -38,12 +38,12 @@ public final class ReceptiveField {
             LayerSpec layer = model.features().get(l);
             int inH = heights[l];
             if (current.isEmpty()) {
-                steps.add(new LayerStep(l, RowRange.EMPTY, 0, 0, RowRange.EMPTY));
+                steps.add(new LayerStep(l, inH, RowRange.EMPTY, 0, 0, RowRange.EMPTY));
                 continue;
             }
             RowWindow w = layer.inputWindow(current);
             RowRange in = w.clip(inH);
-            steps.add(new LayerStep(l, in, w.padTop(), w.padBottom(inH), current));
+            steps.add(new LayerStep(l, inH, in, w.padTop(), w.padBottom(inH), current));
             current = in;
         }
         Collections.reverse(steps);

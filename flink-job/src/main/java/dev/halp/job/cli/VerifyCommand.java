@@ -1,0 +1,164 @@
+package dev.halp.job.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.halp.operators.cnn.CnnModel;
+import dev.halp.operators.exec.SegmentedInference;
+import dev.halp.operators.tensor.TensorBytes;
+import dev.halp.partitioner.model.ModelSpec;
+import dev.halp.partitioner.plan.FusedBlock;
+import dev.halp.partitioner.plan.FusedBlocks;
+import dev.halp.partitioner.plan.ProportionalSplit;
+import dev.halp.partitioner.plan.SegmentPlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * Whole-frame inference against HALP segmented inference of the same frame: every secondary segment and
+ * every host zone runs separately, exchanging only the rows the plan names. Exit status 1 when the largest
+ * difference exceeds the tolerance.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Check that HALP segmented inference equals whole-frame inference.")
+final class VerifyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", defaultValue = "vgg16", description = "vgg16, vgg11, mobilenet-v1 or tiny (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--height", defaultValue = "224", description = "frame height (default: ${DEFAULT-VALUE})")
+    int height;
+
+    @Option(names = "--width", defaultValue = "224", description = "frame width (default: ${DEFAULT-VALUE})")
+    int width;
+
+    @Option(names = "--segments", defaultValue = "3", description = "secondary edge servers (default: ${DEFAULT-VALUE})")
+    int segments;
+
+    @Option(names = "--seed", defaultValue = "7", description = "seed of the weights and the frame (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--weights", description = "DJL .params file or torchvision-layout TorchScript file (default: seeded weights)")
+    Path weights;
+
+    @Option(names = "--blocks", defaultValue = "stage", description = "fused blocks: stage (one per resolution), layer or whole (default: ${DEFAULT-VALUE})")
+    String blocks;
+
+    @Option(names = "--tolerance", defaultValue = "0", description = "largest accepted |difference| (default: ${DEFAULT-VALUE})")
+    double tolerance;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "untimed runs of each path first (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--threads", defaultValue = "1",
+            description = "PyTorch intra-op threads; results are bit-exact at 1 (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--json", description = "end with one JSON object on the last line")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelSpec spec = Options.model(this.spec, model);
+        Options.frameSize(this.spec, spec, height, width);
+        Options.existingFile(this.spec, "--weights", weights);
+        if (segments < 1) {
+            throw Options.bad(this.spec, "--segments", "must be at least 1, got " + segments);
+        }
+        if (segments > height) {
+            throw Options.bad(this.spec, "--segments", segments + " segments for a " + height + "-row frame");
+        }
+        if (threads < 1) {
+            throw Options.bad(this.spec, "--threads", "must be at least 1, got " + threads);
+        }
+        if (tolerance < 0 || warmup < 0) {
+            throw Options.bad(this.spec, tolerance < 0 ? "--tolerance" : "--warmup", "must not be negative");
+        }
+        List<FusedBlock> fused = switch (blocks) {
+            case "stage" -> FusedBlocks.perStage(spec);
+            case "layer" -> FusedBlocks.perLayer(spec);
+            case "whole" -> FusedBlocks.whole(spec);
+            default -> throw Options.bad(this.spec, "--blocks", "unknown '" + blocks + "' (stage, layer, whole)");
+        };
+        SegmentPlan plan = ProportionalSplit.equal(spec, height, width, fused, segments);
+        PrintWriter out = this.spec.commandLine().getOut();
+        out.printf("verify %s %dx%d, %d segments, %d blocks, seed %d, %d thread(s)%n", spec.name(), height, width,
+                segments, fused.size(), seed, threads);
+        try (CnnModel cnn = CnnModel.builder().setSpec(spec).optSeed(seed).optWeights(weights)
+                .optThreads(threads).build()) {
+            TensorBytes frame = frame(spec.inChannels());
+            SegmentedInference segmented = new SegmentedInference(cnn);
+            for (int i = 0; i < warmup; i++) {
+                cnn.head(cnn.features(frame, 0, spec.features().size()));
+                segmented.run(plan, frame);
+            }
+            long t0 = System.nanoTime();
+            TensorBytes whole = cnn.features(frame, 0, spec.features().size());
+            float[] wholeScores = cnn.head(whole)[0];
+            double wholeMs = (System.nanoTime() - t0) / 1e6;
+            SegmentedInference.Result r = segmented.run(plan, frame);
+
+            VerifyReport report = new VerifyReport(plan, r);
+            report.print(out);
+            float featureDiff = whole.maxAbsDiff(r.features());
+            float scoreDiff = maxAbsDiff(wholeScores, r.scores()[0]);
+            double maxDiff = Math.max(featureDiff, scoreDiff);
+            boolean passed = maxDiff <= tolerance;
+            out.printf("whole frame %.1f ms, segmented %.1f ms (all pieces one after another in this process)%n",
+                    wholeMs, r.millis());
+            out.printf("max |diff|: features %s, scores %s -> %s (tolerance %s)%n", featureDiff, scoreDiff,
+                    passed ? "EXACT" + (maxDiff == 0 ? "" : " within tolerance") : "FAILED", tolerance);
+            if (json) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("model", spec.name());
+                o.put("height", height);
+                o.put("width", width);
+                o.put("segments", segments);
+                o.put("blocks", fused.size());
+                o.put("max_abs_diff", maxDiff);
+                o.put("features_max_abs_diff", (double) featureDiff);
+                o.put("scores_max_abs_diff", (double) scoreDiff);
+                o.put("whole_ms", round(wholeMs));
+                o.put("segmented_ms", round(r.millis()));
+                o.put("threads", threads);
+                o.put("bytes_moved", r.bytesMoved());
+                o.putAll(report.haloSummary());
+                o.put("passed", passed);
+                out.println(new ObjectMapper().writeValueAsString(o));
+            }
+            return passed ? 0 : 1;
+        }
+    }
+
+    private TensorBytes frame(int channels) {
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 1);
+        float[] v = new float[channels * height * width];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextDouble();
+        }
+        return TensorBytes.ofFloats(new long[] {1, channels, height, width}, v);
+    }
+
+    private static float maxAbsDiff(float[] a, float[] b) {
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 10) / 10.0;
+    }
+}
