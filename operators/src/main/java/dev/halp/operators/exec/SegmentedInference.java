@@ -35,8 +35,6 @@ public final class SegmentedInference {
         }
     }
 
-    private record Arrival(RowRange rows, TensorBytes data) { }
-
     private final CnnModel model;
 
     public SegmentedInference(CnnModel model) {
@@ -79,8 +77,11 @@ public final class SegmentedInference {
         return new Result(features, scores, runs, bytes, (System.nanoTime() - start) / 1e6);
     }
 
+    /**
+     * Applies transfers in list order, each from what its sender holds at that moment, so a plan may relay
+     * rows through the host (gather, then scatter) as MoDNN does.
+     */
     private static void move(List<Transfer> transfers, Map<Participant, RowStore> held, Map<Transfer, Long> bytes) {
-        Map<Participant, List<Arrival>> arriving = new HashMap<>();
         for (Transfer t : transfers) {
             RowStore from = held.get(t.from());
             if (from == null) {
@@ -90,11 +91,7 @@ public final class SegmentedInference {
             TensorBytes sent = from.take(t.rows());
             TensorBytes received = new TensorBytes(sent.shape(), sent.data().clone());
             bytes.put(t, (long) received.data().length);
-            arriving.computeIfAbsent(t.to(), k -> new ArrayList<>()).add(new Arrival(t.rows(), received));
+            held.computeIfAbsent(t.to(), k -> new RowStore()).put(t.rows(), received);
         }
-        arriving.forEach((to, list) -> {
-            RowStore store = held.computeIfAbsent(to, k -> new RowStore());
-            list.forEach(a -> store.put(a.rows(), a.data()));
-        });
     }
 }

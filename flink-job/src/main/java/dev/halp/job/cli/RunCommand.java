@@ -1,0 +1,80 @@
+package dev.halp.job.cli;
+
+import dev.halp.job.stream.EmbeddedRun;
+import dev.halp.job.stream.JobOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The streaming job on its embedded default: local broker, MiniCluster (1 host + N secondary
+ * TaskManagers), camera simulator. Ends with one JSON summary line; exit 1 if a frame was lost.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the HALP streaming job: Kafka frames -> split across secondary TaskManagers -> results.")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    JobOptions job = new JobOptions();
+
+    @Option(names = "--frames", defaultValue = "0", description = "stop after N frames (default: run until Ctrl-C)")
+    long frames;
+
+    @Option(names = "--cameras", defaultValue = "1", description = "simulated cameras (default: ${DEFAULT-VALUE})")
+    int cameras;
+
+    @Option(names = "--fps", defaultValue = "3", description = "frames per second per camera (default: ${DEFAULT-VALUE})")
+    double fps;
+
+    @Option(names = "--width", defaultValue = "224", description = "frame width (default: ${DEFAULT-VALUE})")
+    int width;
+
+    @Option(names = "--height", defaultValue = "224", description = "frame height (default: ${DEFAULT-VALUE})")
+    int height;
+
+    @Option(names = "--images", description = "publish the JPEG/PNG files of this directory instead of synthetic frames")
+    Path images;
+
+    @Override
+    public Integer call() throws Exception {
+        job.warmupSize = java.util.List.of(height + "x" + width);
+        try {
+            job.validate();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (frames < 0) {
+            throw Options.bad(spec, "--frames", "must not be negative");
+        }
+        if (cameras < 1 || !(fps > 0)) {
+            throw Options.bad(spec, cameras < 1 ? "--cameras" : "--fps", "must be positive");
+        }
+        Options.frameSize(spec, Options.model(spec, job.model), height, width);
+        if (images != null && !java.nio.file.Files.isDirectory(images)) {
+            throw Options.bad(spec, "--images", "not a directory: " + images);
+        }
+        EmbeddedRun run = new EmbeddedRun(job, new EmbeddedRun.Camera(frames, cameras, fps, width, height, images),
+                spec.commandLine().getOut());
+        Thread hook = new Thread(run::stop, "halp-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Map<String, Object> summary = run.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook already ran
+        }
+        long in = ((Number) summary.get("frames_in")).longValue();
+        long accounted = ((Number) summary.get("results")).longValue() + ((Number) summary.get("misses")).longValue()
+                + ((Number) summary.get("dead_letters")).longValue();
+        return accounted == in ? 0 : 1;
+    }
+}

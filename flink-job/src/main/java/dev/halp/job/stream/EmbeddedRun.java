@@ -1,0 +1,136 @@
+package dev.halp.job.stream;
+
+import dev.halp.kafka.broker.EmbeddedKafkaBroker;
+import dev.halp.kafka.camera.CameraSimulator;
+import dev.halp.kafka.record.Json;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code bin/halp run} on its embedded default: a local Kafka broker, a MiniCluster with one host
+ * TaskManager and one per secondary (1 slot each), the camera simulator and the job, with live progress
+ * and a JSON summary at the end.
+ */
+public final class EmbeddedRun {
+
+    /** What the camera simulator publishes. */
+    public record Camera(long frames, int cameras, double fps, int width, int height, Path images) { }
+
+    private final JobOptions options;
+    private final Camera camera;
+    private final PrintWriter out;
+    private volatile boolean stop;
+
+    public EmbeddedRun(JobOptions options, Camera camera, PrintWriter out) {
+        this.options = options;
+        this.camera = camera;
+        this.out = out;
+    }
+
+    /** Asks a running {@link #run()} to finish (Ctrl-C). */
+    public void stop() {
+        stop = true;
+    }
+
+    public Map<String, Object> run() throws Exception {
+        EmbeddedKafkaBroker broker = null;
+        if (options.bootstrap == null) {
+            broker = EmbeddedKafkaBroker.forTests().start();
+            options.bootstrap = broker.bootstrapServers();
+            out.println("kafka broker (KRaft) on " + options.bootstrap);
+        }
+        try (EmbeddedKafkaBroker ignored = broker) {
+            if (broker != null) {
+                broker.createTopics(1, options.framesTopic, options.resultsTopic, options.deadLetterTopic);
+            }
+            return runJob();
+        }
+    }
+
+    private Map<String, Object> runJob() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, options.secondaries + 1);
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        StreamingJob.configure(env, options);
+        StreamingJob.attachKafka(env, options);
+        JobClient job = env.executeAsync("HALP " + options.scheme + " (embedded)");
+        out.printf("job %s: %s %s on 1 host + %d secondary TaskManagers%n", job.getJobID(), options.scheme,
+                options.model, options.secondaries);
+        AtomicLong sent = new AtomicLong();
+        Thread producer = new Thread(() -> publish(sent), "camera-simulator");
+        try (ResultsWatcher watcher = new ResultsWatcher(options.bootstrap, options.resultsTopic,
+                options.deadLetterTopic)) {
+            warmUp(watcher);
+            producer.start();
+            long started = System.currentTimeMillis();
+            long lastPrint = started;
+            long lastProgress = started;
+            long idleLimit = Math.max(60_000, 10 * options.deadlineMs);
+            while (!stop) {
+                if (watcher.poll(Duration.ofMillis(200)) > 0) {
+                    lastProgress = System.currentTimeMillis();
+                }
+                long now = System.currentTimeMillis();
+                if (now - lastPrint >= 2000) {
+                    lastPrint = now;
+                    double secs = (now - started) / 1000.0;
+                    out.printf("frames in %d, out %d (%.1f fps), misses %d, dead letters %d, p50 %.0f ms, p99 %.0f ms,"
+                                    + " deadline hit %.1f%%%n", sent.get(), watcher.met() + watcher.missed(),
+                            (watcher.met() + watcher.missed()) / secs, watcher.missed(), watcher.deadLetters(),
+                            watcher.percentile(50), watcher.percentile(99), 100 * watcher.hitRatio());
+                }
+                boolean allSent = camera.frames() > 0 && sent.get() >= camera.frames() && !producer.isAlive();
+                if (allSent && watcher.accounted() >= sent.get()) {
+                    break;
+                }
+                if (now - lastProgress > idleLimit) {
+                    out.println("no result for " + idleLimit / 1000 + " s: stopping");
+                    break;
+                }
+            }
+            producer.interrupt();
+            producer.join(10_000);
+            job.cancel().get();
+            Map<String, Object> summary = watcher.summary(sent.get());
+            out.println(Json.write(summary));
+            return summary;
+        }
+    }
+
+    /** One uncounted frame through the whole pipeline, so the camera starts on a warm job. */
+    private void warmUp(ResultsWatcher watcher) throws Exception {
+        try (CameraSimulator sim = simulator()) {
+            sim.send(sim.frame(ResultsWatcher.WARM_UP, 0, System.currentTimeMillis(), 0));
+        }
+        long until = System.currentTimeMillis() + 180_000;
+        while (!watcher.warmedUp() && !stop && System.currentTimeMillis() < until) {
+            watcher.poll(Duration.ofMillis(200));
+        }
+        out.println(watcher.warmedUp() ? "pipeline warm: starting the cameras" : "no warm-up result: starting anyway");
+    }
+
+    private CameraSimulator simulator() {
+        return CameraSimulator.builder().setBootstrap(options.bootstrap)
+                .setTopic(options.framesTopic).optCameras(camera.cameras()).optFps(camera.fps())
+                .optSize(camera.width(), camera.height()).optImages(camera.images()).build();
+    }
+
+    private void publish(AtomicLong sent) {
+        try (CameraSimulator sim = simulator()) {
+            sim.run(camera.frames(), sent::set);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

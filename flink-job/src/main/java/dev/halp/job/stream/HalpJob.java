@@ -1,0 +1,80 @@
+package dev.halp.job.stream;
+
+import dev.halp.kafka.record.DeadLetter;
+import dev.halp.kafka.record.IncomingFrame;
+import dev.halp.kafka.record.ResultRecord;
+import dev.halp.operators.flink.BlockStage;
+import dev.halp.operators.flink.FrameMerge;
+import dev.halp.operators.flink.FrameSplit;
+import dev.halp.operators.flink.JobPlans;
+import dev.halp.operators.flink.PlanSpec;
+import dev.halp.operators.flink.ModelConfig;
+import dev.halp.operators.flink.Participants;
+import dev.halp.operators.flink.RowsMessage;
+import dev.halp.partitioner.model.Models;
+import dev.halp.partitioner.plan.FusedBlocks;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The job graph (DESIGN §6): host split → one keyed stage per fused block → host merge + head.
+ *
+ * <p>Every block stage runs with parallelism {@code secondaries + 1}; subtask {@code k} is participant
+ * {@code k} (0 the host) and messages are keyed with crafted keys that Flink routes to subtask {@code k}.
+ * All operators share one co-location group, so subtask {@code k} of every stage (and the host's split and
+ * merge, subtask 0) run in the same slot: one TaskManager per edge server, the same one for every block of
+ * every frame. Sources and sinks are passed in so tests can inject their own.
+ */
+public final class HalpJob {
+
+    /** How long a buffered frame part may wait past capture before its state is dropped. */
+    static final long CLEANUP_AFTER_FACTOR = 4;
+
+    private HalpJob() {
+    }
+
+    public static void build(DataStream<IncomingFrame> frames, Sink<ResultRecord> results, Sink<DeadLetter> deadLetters,
+                             JobOptions o) {
+        int participants = o.secondaries + 1;
+        int blocks = FusedBlocks.perStage(Models.byName(o.model)).size();
+        long cleanupAfter = CLEANUP_AFTER_FACTOR * o.deadlineMs + 10_000;
+        ModelConfig model = o.modelConfig();
+        int[] keys = Participants.routingKeys(participants);
+        PlanSpec[] warmups = o.warmupSizes().stream()
+                .map(hw -> JobPlans.defaultSpec(o.scheme, o.model, hw[0], hw[1], o.secondaries))
+                .toArray(PlanSpec[]::new);
+
+        SingleOutputStreamOperator<RowsMessage> split = frames
+                .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock()))
+                .name("host: plan + split").uid("split").setParallelism(1);
+        colocate(split);
+        colocate(split.getSideOutput(FrameSplit.DEAD_LETTERS).sinkTo(deadLetters)
+                .name("dead letters").uid("dead-letter-sink").setParallelism(1));
+
+        DataStream<RowsMessage> current = split;
+        for (int b = 0; b < blocks; b++) {
+            SingleOutputStreamOperator<RowsMessage> stage = current
+                    .keyBy(m -> keys[m.to])
+                    .process(new BlockStage(b, model, cleanupAfter, warmups))
+                    .name("block " + b).uid("block-" + b)
+                    .setParallelism(participants).setMaxParallelism(Participants.MAX_PARALLELISM);
+            colocate(stage);
+            current = stage;
+        }
+        SingleOutputStreamOperator<ResultRecord> merged = current
+                .keyBy(RowsMessage::frameKey)
+                .process(new FrameMerge(model, cleanupAfter, warmups))
+                .name("host: merge + head").uid("merge").setParallelism(1);
+        colocate(merged);
+        colocate(merged.sinkTo(results).name("results").uid("result-sink").setParallelism(1));
+    }
+
+    private static void colocate(DataStream<?> s) {
+        s.getTransformation().setCoLocationGroupKey("halp-edge-servers");
+    }
+
+    private static void colocate(org.apache.flink.streaming.api.datastream.DataStreamSink<?> s) {
+        s.getTransformation().setCoLocationGroupKey("halp-edge-servers");
+    }
+}

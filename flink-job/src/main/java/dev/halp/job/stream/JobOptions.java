@@ -1,0 +1,142 @@
+package dev.halp.job.stream;
+
+import dev.halp.kafka.record.FrameLimits;
+import dev.halp.operators.flink.JobPlans;
+import dev.halp.operators.flink.ModelConfig;
+import dev.halp.partitioner.model.Models;
+import picocli.CommandLine.Option;
+
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The job's typed options with their defaults, shared by {@code bin/halp run}, {@code flink run} and the
+ * dashboard's program arguments. {@link #validate()} fails before submission, naming the option.
+ */
+public class JobOptions implements Serializable {
+
+    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (run: an embedded broker when absent)")
+    public String bootstrap;
+
+    @Option(names = "--frames-topic", defaultValue = "frames", description = "input topic (default: ${DEFAULT-VALUE})")
+    public String framesTopic;
+
+    @Option(names = "--results-topic", defaultValue = "results", description = "output topic (default: ${DEFAULT-VALUE})")
+    public String resultsTopic;
+
+    @Option(names = "--dead-letter-topic", defaultValue = "dead-letters",
+            description = "malformed input (default: ${DEFAULT-VALUE})")
+    public String deadLetterTopic;
+
+    @Option(names = "--group-id", defaultValue = "halp", description = "consumer group (default: ${DEFAULT-VALUE})")
+    public String groupId;
+
+    @Option(names = "--model", defaultValue = "vgg16", description = "vgg16, vgg11, mobilenet-v1, tiny (default: ${DEFAULT-VALUE})")
+    public String model;
+
+    @Option(names = "--weights", description = "DJL .params or TorchScript weights (default: seeded)")
+    public Path weights;
+
+    @Option(names = "--seed", defaultValue = "7", description = "seed of the built-in weights (default: ${DEFAULT-VALUE})")
+    public long seed;
+
+    @Option(names = "--threads", defaultValue = "1", description = "PyTorch intra-op threads per TaskManager (default: ${DEFAULT-VALUE})")
+    public int threads;
+
+    @Option(names = "--scheme", defaultValue = "halp", description = "local or halp (default: ${DEFAULT-VALUE})")
+    public String scheme;
+
+    @Option(names = "--secondaries", defaultValue = "2", description = "secondary edge servers (default: ${DEFAULT-VALUE})")
+    public int secondaries;
+
+    @Option(names = "--deadline-ms", defaultValue = "2000", description = "deadline after capture (default: ${DEFAULT-VALUE})")
+    public long deadlineMs;
+
+    @Option(names = "--deadline-clock", defaultValue = "capture",
+            description = "capture (camera wall clock) or ingest (for replays of old data) (default: ${DEFAULT-VALUE})")
+    public String deadlineClock;
+
+    @Option(names = "--max-width", defaultValue = "3840", description = "largest accepted frame width (default: ${DEFAULT-VALUE})")
+    public int maxWidth;
+
+    @Option(names = "--max-height", defaultValue = "2160", description = "largest accepted frame height (default: ${DEFAULT-VALUE})")
+    public int maxHeight;
+
+    @Option(names = "--exactly-once", description = "checkpointing and transactional Kafka sinks")
+    public boolean exactlyOnce;
+
+    @Option(names = "--checkpoint-interval-ms", defaultValue = "2000", description = "(default: ${DEFAULT-VALUE})")
+    public long checkpointIntervalMs;
+
+    @Option(names = "--buffer-timeout-ms", defaultValue = "1", description = "network buffer timeout (default: ${DEFAULT-VALUE})")
+    public long bufferTimeoutMs;
+
+    @Option(names = "--out-of-orderness-ms", defaultValue = "200", description = "watermark slack (default: ${DEFAULT-VALUE})")
+    public long outOfOrdernessMs;
+
+    @Option(names = "--warmup-size", split = ",", defaultValue = "224x224",
+            description = "frame sizes (HxW) every operator runs once in open() (default: ${DEFAULT-VALUE})")
+    public java.util.List<String> warmupSize;
+
+    /** The warm-up sizes as {height, width} pairs. */
+    public java.util.List<int[]> warmupSizes() {
+        return warmupSize.stream().filter(s -> !s.isBlank()).map(s -> {
+            String[] hw = s.toLowerCase(java.util.Locale.ROOT).split("x");
+            return new int[] {Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim())};
+        }).toList();
+    }
+
+    /** Throws {@link IllegalArgumentException} whose message starts with the option's name. */
+    public JobOptions validate() {
+        try {
+            Models.byName(model);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--model: " + e.getMessage());
+        }
+        if (!JobPlans.SCHEMES.contains(scheme)) {
+            throw new IllegalArgumentException("--scheme: unknown scheme '" + scheme + "' (known: "
+                    + String.join(", ", JobPlans.SCHEMES) + ")");
+        }
+        require(secondaries >= 1 && secondaries <= 16, "--secondaries", "must be between 1 and 16, got " + secondaries);
+        require(deadlineMs > 0, "--deadline-ms", "must be positive, got " + deadlineMs);
+        require(deadlineClock.equals("capture") || deadlineClock.equals("ingest"), "--deadline-clock",
+                "must be capture or ingest, got '" + deadlineClock + "'");
+        require(threads >= 1, "--threads", "must be at least 1, got " + threads);
+        require(maxWidth > 0 && maxHeight > 0, maxWidth > 0 ? "--max-height" : "--max-width", "must be positive");
+        require(bufferTimeoutMs >= 0, "--buffer-timeout-ms", "must not be negative");
+        require(outOfOrdernessMs >= 0, "--out-of-orderness-ms", "must not be negative");
+        require(checkpointIntervalMs >= 10, "--checkpoint-interval-ms", "must be at least 10");
+        require(weights == null || Files.isRegularFile(weights), "--weights", "file not found: " + weights);
+        int min = Models.byName(model).minimumInputSize();
+        for (String size : warmupSize) {
+            require(size.isBlank() || size.matches("\\s*\\d+\\s*[xX]\\s*\\d+\\s*"), "--warmup-size",
+                    "expected HxW, got '" + size + "'");
+        }
+        require(warmupSizes().stream().allMatch(hw -> hw[0] >= min && hw[1] >= min), "--warmup-size",
+                "sizes must be at least " + min + "x" + min + " for " + model);
+        for (String[] t : new String[][] {{"--frames-topic", framesTopic}, {"--results-topic", resultsTopic},
+                {"--dead-letter-topic", deadLetterTopic}, {"--group-id", groupId}}) {
+            require(t[1] != null && t[1].matches("[A-Za-z0-9._-]{1,249}"), t[0], "not a valid Kafka name: '" + t[1] + "'");
+        }
+        return this;
+    }
+
+    public ModelConfig modelConfig() {
+        return new ModelConfig(model, seed, weights == null ? null : weights.toAbsolutePath().toString(), threads);
+    }
+
+    public FrameLimits frameLimits() {
+        return new FrameLimits(maxWidth, maxHeight, maxWidth * maxHeight * 3);
+    }
+
+    public boolean ingestClock() {
+        return deadlineClock.equals("ingest");
+    }
+
+    private static void require(boolean ok, String option, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(option + ": " + message);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.halp.job.stream;
+
+import dev.halp.kafka.record.Json;
+import dev.halp.kafka.record.ResultRecord;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads the results and dead-letter topics (read_committed) and keeps the run's statistics: counts,
+ * an end-to-end latency histogram, deadline hit ratio, bytes per frame by edge server and where each
+ * edge server ran.
+ */
+final class ResultsWatcher implements AutoCloseable {
+
+    private final KafkaConsumer<String, String> consumer;
+    private final String resultsTopic;
+    private final Histogram latency = new Histogram(3_600_000L, 3);
+    private final Map<String, Long> bytesIn = new TreeMap<>();
+    private final Map<String, Double> computeMs = new TreeMap<>();
+    private final Map<String, Double> waitMs = new TreeMap<>();
+    private final Map<String, String> placement = new TreeMap<>();
+    private final List<ResultRecord> all = new ArrayList<>();
+    private long met;
+    private long missed;
+    private long deadLetters;
+    private boolean warmedUp;
+
+    /** Camera id of the frame that warms the pipeline up; not counted. */
+    static final String WARM_UP = "warm-up";
+
+    ResultsWatcher(String bootstrap, String resultsTopic, String deadLetterTopic) {
+        this.resultsTopic = resultsTopic;
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "halp-run-watcher-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of(resultsTopic, deadLetterTopic));
+    }
+
+    /** Polls once; returns how many records arrived. */
+    int poll(Duration timeout) {
+        int n = 0;
+        for (ConsumerRecord<String, String> rec : consumer.poll(timeout)) {
+            n++;
+            if (!rec.topic().equals(resultsTopic)) {
+                deadLetters++;
+                continue;
+            }
+            ResultRecord r = Json.read(rec.value(), ResultRecord.class);
+            if (WARM_UP.equals(r.cameraId)) {
+                warmedUp = true;
+                continue;
+            }
+            all.add(r);
+            if (r.met()) {
+                met++;
+            } else {
+                missed++;
+            }
+            latency.recordValue(Math.max(0, Math.round(r.latencyMs)));
+            r.es.forEach((es, report) -> {
+                bytesIn.merge(es, report.bytesIn, Long::sum);
+                computeMs.merge(es, report.computeMs, Double::sum);
+                waitMs.merge(es, report.waitMs, Double::sum);
+                if (report.taskManager != null) {
+                    placement.putIfAbsent(es, report.taskManager);
+                }
+            });
+        }
+        return n;
+    }
+
+    boolean warmedUp() {
+        return warmedUp;
+    }
+
+    long met() {
+        return met;
+    }
+
+    long missed() {
+        return missed;
+    }
+
+    long deadLetters() {
+        return deadLetters;
+    }
+
+    long accounted() {
+        return met + missed + deadLetters;
+    }
+
+    List<ResultRecord> results() {
+        return all;
+    }
+
+    double percentile(double p) {
+        return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(p);
+    }
+
+    double hitRatio() {
+        return met + missed == 0 ? 0 : (double) met / (met + missed);
+    }
+
+    Map<String, Object> summary(long framesIn) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("frames_in", framesIn);
+        o.put("results", met);
+        o.put("misses", missed);
+        o.put("dead_letters", deadLetters);
+        o.put("p50_ms", percentile(50));
+        o.put("p99_ms", percentile(99));
+        o.put("deadline_hit_ratio", hitRatio());
+        Map<String, Long> perFrame = new TreeMap<>();
+        long frames = Math.max(1, met + missed);
+        bytesIn.forEach((es, b) -> perFrame.put(es, b / frames));
+        o.put("bytes_per_frame_by_es", perFrame);
+        Map<String, Long> compute = new TreeMap<>();
+        computeMs.forEach((es, ms) -> compute.put(es, Math.round(ms / frames)));
+        o.put("compute_ms_per_frame_by_es", compute);
+        Map<String, Long> wait = new TreeMap<>();
+        waitMs.forEach((es, ms) -> wait.put(es, Math.round(ms / frames)));
+        o.put("wait_ms_per_frame_by_es", wait);
+        o.put("task_managers_by_es", placement);
+        return o;
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,185 @@
+package dev.halp.kafka.camera;
+
+import dev.halp.kafka.record.FrameCodec;
+import dev.halp.kafka.record.FrameRecord;
+import dev.halp.kafka.record.PixelFormat;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+/**
+ * Publishes camera frames to Kafka with real capture times: synthetic RGB8 frames (seeded noise) or the
+ * JPEG/PNG files of a directory, round robin over {@code cameras} cameras at {@code fps} frames per second
+ * each. Paced by wall clock; stops after {@code frames} frames in total (0: until interrupted).
+ */
+public final class CameraSimulator implements AutoCloseable {
+
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final int cameras;
+    private final double fps;
+    private final int width;
+    private final int height;
+    private final List<Path> images;
+    private final long seed;
+
+    private CameraSimulator(Builder b) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, "0",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 * 1024 * 1024),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = b.topic;
+        this.cameras = b.cameras;
+        this.fps = b.fps;
+        this.width = b.width;
+        this.height = b.height;
+        this.images = b.images == null ? List.of() : listImages(b.images);
+        this.seed = b.seed;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Publishes {@code frames} frames (0: forever); {@code onSent} sees the running count. */
+    public long run(long frames, LongConsumer onSent) throws InterruptedException {
+        long periodNanos = (long) (1e9 / (fps * cameras));
+        long start = System.nanoTime();
+        long sent = 0;
+        while (frames == 0 || sent < frames) {
+            long due = start + sent * periodNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            FrameRecord f = frame("cam-" + (sent % cameras), sent / cameras, System.currentTimeMillis(), sent);
+            producer.send(new ProducerRecord<>(topic, null, f.captureMillis, f.cameraId.getBytes(StandardCharsets.UTF_8),
+                    FrameCodec.encode(f)));
+            sent++;
+            onSent.accept(sent);
+        }
+        producer.flush();
+        return sent;
+    }
+
+    /** Publishes one frame now and waits until the broker has it. */
+    public void send(FrameRecord f) throws Exception {
+        producer.send(new ProducerRecord<>(topic, null, f.captureMillis, f.cameraId.getBytes(StandardCharsets.UTF_8),
+                FrameCodec.encode(f))).get();
+    }
+
+    /** The frame with the given identity: an image file in rotation, or seeded noise. */
+    public FrameRecord frame(String camera, long sequence, long captureMillis, long index) {
+        if (!images.isEmpty()) {
+            Path p = images.get((int) (index % images.size()));
+            try {
+                byte[] bytes = Files.readAllBytes(p);
+                BufferedImage img = ImageIO.read(p.toFile());
+                PixelFormat format = p.toString().toLowerCase(Locale.ROOT).endsWith(".png") ? PixelFormat.PNG : PixelFormat.JPEG;
+                return new FrameRecord(camera, sequence, captureMillis, img.getWidth(), img.getHeight(), 3, format, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        byte[] pixels = new byte[width * height * 3];
+        new SplittableRandom(seed * 31 + index).nextBytes(pixels);
+        return new FrameRecord(camera, sequence, captureMillis, width, height, 3, PixelFormat.RGB8, pixels);
+    }
+
+    private static List<Path> listImages(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> out = new ArrayList<>(s.filter(p -> p.toString().toLowerCase(Locale.ROOT)
+                    .matches(".*\\.(jpe?g|png)$")).sorted().toList());
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException("no .jpg or .png files in " + dir);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+
+    /** {@code setBootstrap} and {@code setTopic} are required. */
+    public static final class Builder {
+        private String bootstrap;
+        private String topic;
+        private int cameras = 1;
+        private double fps = 2;
+        private int width = 224;
+        private int height = 224;
+        private Path images;
+        private long seed = 1;
+
+        public Builder setBootstrap(String bootstrap) {
+            this.bootstrap = bootstrap;
+            return this;
+        }
+
+        public Builder setTopic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        public Builder optCameras(int cameras) {
+            this.cameras = cameras;
+            return this;
+        }
+
+        public Builder optFps(double fps) {
+            this.fps = fps;
+            return this;
+        }
+
+        public Builder optSize(int width, int height) {
+            this.width = width;
+            this.height = height;
+            return this;
+        }
+
+        public Builder optImages(Path images) {
+            this.images = images;
+            return this;
+        }
+
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public CameraSimulator build() {
+            if (bootstrap == null || topic == null) {
+                throw new IllegalArgumentException("bootstrap and topic are required");
+            }
+            if (cameras < 1 || !(fps > 0) || width < 1 || height < 1) {
+                throw new IllegalArgumentException("cameras, fps and frame size must be positive");
+            }
+            return new CameraSimulator(this);
+        }
+    }
+}

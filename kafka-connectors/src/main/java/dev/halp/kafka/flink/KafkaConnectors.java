@@ -1,0 +1,76 @@
+package dev.halp.kafka.flink;
+
+import dev.halp.kafka.record.DeadLetter;
+import dev.halp.kafka.record.FrameLimits;
+import dev.halp.kafka.record.IncomingFrame;
+import dev.halp.kafka.record.Json;
+import dev.halp.kafka.record.ResultRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** Builders for the job's Kafka source and sinks. */
+public final class KafkaConnectors {
+
+    private KafkaConnectors() {
+    }
+
+    /** Frames from {@code topic}, earliest offsets first, never failing on a bad record. */
+    public static KafkaSource<IncomingFrame> frameSource(String bootstrap, String topic, String groupId,
+                                                         FrameLimits limits) {
+        return KafkaSource.<IncomingFrame>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(
+                        org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new FrameDeserializationSchema(limits))
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .build();
+    }
+
+    /**
+     * Event time is the camera's capture time (dead letters keep the Kafka timestamp), with bounded
+     * out-of-orderness and idleness so a silent partition does not hold the watermark back.
+     */
+    public static WatermarkStrategy<IncomingFrame> captureTime(Duration outOfOrderness, Duration idleness) {
+        return WatermarkStrategy.<IncomingFrame>forBoundedOutOfOrderness(outOfOrderness)
+                .withTimestampAssigner((f, kafkaTs) -> f.isFrame() ? f.frame.captureMillis : kafkaTs)
+                .withIdleness(idleness);
+    }
+
+    /** Results as JSON, keyed by camera id. EXACTLY_ONCE needs checkpointing and a transactional id prefix. */
+    public static KafkaSink<ResultRecord> resultSink(String bootstrap, String topic, DeliveryGuarantee guarantee) {
+        return sink(bootstrap, guarantee, "halp-results", (ResultRecord r, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
+                null, r.completionMillis, bytes(r.cameraId), bytes(Json.write(r))));
+    }
+
+    /** Dead letters as JSON (the original bytes base64-encoded). */
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, String topic, DeliveryGuarantee guarantee) {
+        return sink(bootstrap, guarantee, "halp-dead-letters", (DeadLetter d, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
+                null, null, null, bytes(Json.write(d))));
+    }
+
+    private static <T> KafkaSink<T> sink(String bootstrap, DeliveryGuarantee guarantee, String txPrefix,
+                                         KafkaRecordSerializationSchema<T> schema) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(guarantee)
+                .setTransactionalIdPrefix(txPrefix)
+                // the sink's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min)
+                .setProperty("transaction.timeout.ms", "600000")
+                .build();
+    }
+
+    private static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.halp.kafka.record;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One frame's outcome, written as JSON to the results topic: the model output when the frame completed
+ * before its deadline ({@code status = "met"}), or what is known when it did not ({@code "missed"}).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ResultRecord {
+
+    public static final String MET = "met";
+    public static final String MISSED = "missed";
+
+    public String cameraId;
+    public long sequence;
+    public long captureMillis;
+    public long completionMillis;
+    public long deadlineMillis;
+    public String status;
+    public double latencyMs;
+    public String scheme;
+    public String model;
+    public int height;
+    public int width;
+    /** The plan, one line per block: pieces with their output rows. */
+    public List<String> plan = new ArrayList<>();
+    /** Per edge server ("host", "secondary_0", ...): where it ran and what it did. */
+    public Map<String, EsReport> es = new LinkedHashMap<>();
+    public List<ClassScore> top5;
+    /** SHA-256 of the head's output as float32 little-endian bytes: equal iff bit-identical. */
+    public String scoresSha256;
+    public int partsReceived;
+    public int partsExpected;
+    public String error;
+
+    /** What one edge server did for this frame. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class EsReport {
+        public String taskManager;
+        public double computeMs;
+        public double waitMs;
+        public long bytesIn;
+        public long bytesOut;
+        public int rowsComputed;
+    }
+
+    /** One of the top classes. */
+    public static class ClassScore {
+        public int index;
+        public float score;
+
+        public ClassScore() {
+        }
+
+        public ClassScore(int index, float score) {
+            this.index = index;
+            this.score = score;
+        }
+    }
+
+    public boolean met() {
+        return MET.equals(status);
+    }
+}

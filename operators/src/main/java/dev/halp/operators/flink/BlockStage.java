@@ -1,0 +1,172 @@
+package dev.halp.operators.flink;
+
+import dev.halp.operators.cnn.CnnModel;
+import dev.halp.operators.exec.RowStore;
+import dev.halp.operators.tensor.TensorBytes;
+import dev.halp.partitioner.plan.SegmentPlan;
+import dev.halp.partitioner.rf.RowRange;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One fused block on one participant (subtask {@code k} is participant {@code k}: 0 the host, the rest
+ * the secondaries). Buffers a frame's incoming rows until they cover what its pieces need, runs the pieces
+ * on the shared DJL model, and sends its output rows on: to itself for its next pieces, to the others as
+ * the plan's halo transfers, or to the host's merge after the last block.
+ *
+ * <p>Buffered rows live in keyed state (snapshotted); an event-time timer drops the rows of frames that
+ * never completed once the frame is long past its deadline.
+ */
+public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsMessage> {
+
+    private final int block;
+    private final ModelConfig modelConfig;
+    private final long cleanupAfterMs;
+    private final PlanSpec[] warmups;
+
+    private transient CnnModel model;
+    private transient JobPlans plans;
+    private transient Map<PlanSpec, StageView> views;
+    private transient MapState<String, Pending> pending;
+    private transient int me;
+    private transient String taskManager;
+    private transient Counter rows;
+    private transient Counter bytesIn;
+    private transient Counter expired;
+
+    /** {@code warmups}: plans whose pieces each subtask runs once in {@code open()}, before any frame. */
+    public BlockStage(int block, ModelConfig modelConfig, long cleanupAfterMs, PlanSpec... warmups) {
+        this.block = block;
+        this.modelConfig = modelConfig;
+        this.cleanupAfterMs = cleanupAfterMs;
+        this.warmups = warmups.clone();
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        taskManager = getRuntimeContext().getMetricGroup().getAllVariables().getOrDefault("<tm_id>", "?");
+        model = modelConfig.acquire();
+        plans = new JobPlans();
+        views = new HashMap<>();
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING,
+                TypeInformation.of(Pending.class)));
+        var metrics = getRuntimeContext().getMetricGroup().addGroup("es", Participants.name(me));
+        rows = metrics.counter("rowsComputed");
+        bytesIn = metrics.counter("bytesIn");
+        expired = metrics.counter("expiredFrames");
+        for (PlanSpec spec : warmups) {
+            StageView view = views.computeIfAbsent(spec, sp -> StageView.of(plans.plan(sp), block, me));
+            for (StageView.Work w : view.work) {
+                model.slice(Warmup.zeros(plans.plan(spec), w.steps()), w.steps());
+            }
+        }
+    }
+
+    @Override
+    public void processElement(RowsMessage m, Context ctx, Collector<RowsMessage> out) throws Exception {
+        if (m.to != me) {
+            throw new IllegalStateException("participant " + m.to + "'s rows reached subtask " + me);
+        }
+        String key = m.frameKey();
+        Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m);
+        StageView view = views.computeIfAbsent(m.plan, s -> StageView.of(plans.plan(s), block, me));
+        if (!covers(p.parts, view.needs)) {
+            if (p.parts.length == 1) {
+                ctx.timerService().registerEventTimeTimer(m.captureMillis + cleanupAfterMs);
+            }
+            pending.put(key, p);
+            return;
+        }
+        pending.remove(key);
+        compute(p, view, out);
+    }
+
+    private void compute(Pending p, StageView view, Collector<RowsMessage> out) {
+        long arrived = System.currentTimeMillis();
+        RowStore held = new RowStore();
+        Timings timings = p.parts[0].timings.copy();
+        double transfer = 0;
+        long received = 0;
+        for (RowsMessage part : p.parts) {
+            held.put(part.rows(), part.tensor());
+            timings.mergeFrom(part.timings);
+            transfer = Math.max(transfer, arrived - part.sentAtMillis);
+            if (part.from != me) {
+                received += part.data.length;
+            }
+        }
+        long t0 = System.nanoTime();
+        RowStore output = new RowStore();
+        int computed = 0;
+        for (StageView.Work w : view.work) {
+            output.put(w.piece().rows(), model.slice(held.take(w.steps().get(0).inputRows()), w.steps()));
+            computed += w.steps().stream().mapToInt(s -> s.outputRows().size()).sum();
+        }
+        timings.computeMs[me] += (System.nanoTime() - t0) / 1e6;
+        timings.transferMs[me] += transfer + (arrived - p.firstArrivalMillis);
+        timings.bytesIn[me] += received;
+        timings.rowsComputed[me] += computed;
+        String seen = timings.taskManagers[me];
+        // an edge server must stay on one TaskManager for every block: record a move visibly
+        timings.taskManagers[me] = seen == null || seen.equals(taskManager) ? taskManager : seen + "|" + taskManager;
+        rows.inc(computed);
+        bytesIn.inc(received);
+        List<RowsMessage> sends = new ArrayList<>();
+        for (StageView.Send s : view.sends) {
+            TensorBytes t = output.take(s.rows());
+            if (s.to() != me) {
+                timings.bytesOut[me] += t.data().length;
+            }
+            sends.add(RowsMessage.about(p.parts[0], s.nextBlock(), me, s.to(), s.rows(), t, timings));
+        }
+        sends.forEach(out::collect);
+    }
+
+    static boolean covers(RowsMessage[] parts, List<RowRange> needs) {
+        List<RowRange> have = new ArrayList<>();
+        for (RowsMessage m : parts) {
+            have.add(m.rows());
+        }
+        List<RowRange> union = Participants.union(have);
+        for (RowRange need : needs) {
+            if (union.stream().noneMatch(h -> h.contains(need))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RowsMessage> out) throws Exception {
+        List<String> stale = new ArrayList<>();
+        for (Map.Entry<String, Pending> e : pending.entries()) {
+            if (e.getValue().parts[0].captureMillis + cleanupAfterMs <= timestamp) {
+                stale.add(e.getKey());
+            }
+        }
+        for (String key : stale) {
+            pending.remove(key);
+            expired.inc();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            modelConfig.release();
+            model = null;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.halp.operators.flink;
+
+import dev.halp.kafka.record.ResultRecord;
+import dev.halp.operators.cnn.CnnModel;
+import dev.halp.operators.exec.RowStore;
+import dev.halp.partitioner.plan.SegmentPlan;
+import dev.halp.partitioner.rf.RowRange;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The host's last step, keyed by frame: gathers the final rows of every participant, stitches them in row
+ * order and runs the head. A processing-time timer at the frame's deadline emits a miss record with what is
+ * known if parts are still missing (a watermark cannot pass a frame whose parts are in flight, so an
+ * event-time timer could only fire after the slowest part); parts arriving after that are counted and
+ * dropped. An event-time timer later clears the frame's state.
+ */
+public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, ResultRecord> {
+
+    private final ModelConfig modelConfig;
+    private final long cleanupAfterMs;
+    private final PlanSpec[] warmups;
+
+    private transient CnnModel model;
+    private transient JobPlans plans;
+    private transient MapState<Integer, RowsMessage> parts;
+    private transient ValueState<Boolean> closed;
+    private transient Counter results;
+    private transient Counter misses;
+    private transient Counter lateParts;
+    private transient Histogram latency;
+
+    public FrameMerge(ModelConfig modelConfig, long cleanupAfterMs, PlanSpec... warmups) {
+        this.modelConfig = modelConfig;
+        this.cleanupAfterMs = cleanupAfterMs;
+        this.warmups = warmups.clone();
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        model = modelConfig.acquire();
+        plans = new JobPlans();
+        parts = getRuntimeContext().getMapState(new MapStateDescriptor<>("parts", Types.INT,
+                TypeInformation.of(RowsMessage.class)));
+        closed = getRuntimeContext().getState(new ValueStateDescriptor<>("closed", Types.BOOLEAN));
+        var g = getRuntimeContext().getMetricGroup();
+        results = g.counter("results");
+        misses = g.counter("misses");
+        lateParts = g.counter("lateParts");
+        latency = g.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(10_000));
+        g.gauge("deadlineHitRatio", () -> {
+            long total = results.getCount() + misses.getCount();
+            return total == 0 ? 1.0 : (double) results.getCount() / total;
+        });
+        for (PlanSpec spec : warmups) {
+            model.head(Warmup.finalFeatures(plans.plan(spec)));
+        }
+    }
+
+    @Override
+    public void processElement(RowsMessage m, Context ctx, Collector<ResultRecord> out) throws Exception {
+        if (Boolean.TRUE.equals(closed.value())) {
+            lateParts.inc();
+            return;
+        }
+        if (parts.isEmpty()) {
+            ctx.timerService().registerProcessingTimeTimer(m.deadlineMillis);
+            ctx.timerService().registerEventTimeTimer(m.captureMillis + cleanupAfterMs);
+        }
+        parts.put(m.rowStart, m);
+        SegmentPlan plan = plans.plan(m.plan);
+        int rows = plan.outputHeight(plan.blocks().size() - 1);
+        List<RowsMessage> list = new ArrayList<>();
+        parts.values().forEach(list::add);
+        if (!BlockStage.covers(list.toArray(new RowsMessage[0]), List.of(RowRange.of(0, rows)))) {
+            return;
+        }
+        RowStore store = new RowStore();
+        list.forEach(p -> store.put(p.rows(), p.tensor()));
+        long t0 = System.nanoTime();
+        float[] scores = model.head(store.take(RowRange.of(0, rows)))[0];
+        ResultRecord r = Results.of(list, plan, System.currentTimeMillis());
+        r.es.get("host").computeMs += (System.nanoTime() - t0) / 1e6;
+        Results.setOutput(r, scores);
+        r.status = r.completionMillis <= m.deadlineMillis ? ResultRecord.MET : ResultRecord.MISSED;
+        count(r);
+        out.collect(r);
+        close(ctx, m.deadlineMillis);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ResultRecord> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            parts.clear();
+            closed.clear();
+            return;
+        }
+        if (Boolean.TRUE.equals(closed.value()) || parts.isEmpty()) {
+            return;
+        }
+        List<RowsMessage> list = new ArrayList<>();
+        parts.values().forEach(list::add);
+        SegmentPlan plan = plans.plan(list.get(0).plan);
+        ResultRecord r = Results.of(list, plan, System.currentTimeMillis());
+        r.status = ResultRecord.MISSED;
+        r.error = "deadline passed with " + r.partsReceived + " of " + r.partsExpected + " final parts";
+        count(r);
+        out.collect(r);
+        close(ctx, -1);
+    }
+
+    private void count(ResultRecord r) {
+        (r.met() ? results : misses).inc();
+        latency.update(Math.round(r.latencyMs));
+    }
+
+    private void close(Context ctx, long deadlineTimer) throws Exception {
+        parts.clear();
+        closed.update(true);
+        if (deadlineTimer >= 0) {
+            ctx.timerService().deleteProcessingTimeTimer(deadlineTimer);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            modelConfig.release();
+            model = null;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.halp.operators.flink;
+
+import dev.halp.kafka.record.DeadLetter;
+import dev.halp.kafka.record.FramePixels;
+import dev.halp.kafka.record.FrameRecord;
+import dev.halp.kafka.record.IncomingFrame;
+import dev.halp.operators.tensor.TensorBytes;
+import dev.halp.partitioner.model.Models;
+import dev.halp.partitioner.plan.BlockPlan;
+import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.plan.SegmentPlan;
+import dev.halp.partitioner.rf.RowRange;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The host's first step: turns a frame into planar floats, plans it, and sends every participant (itself
+ * included) exactly the frame rows its block-0 pieces need. Dead letters from the source, and frames the
+ * model cannot take, go to the dead-letter side output.
+ */
+public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
+
+    private final String scheme;
+    private final String model;
+    private final int secondaries;
+    private final long deadlineMs;
+    private final boolean ingestClock;
+
+    private transient JobPlans plans;
+    private transient Map<Long, PlanSpec> specs;
+    private transient Counter framesIn;
+    private transient Counter deadLetters;
+
+    public FrameSplit(String scheme, String model, int secondaries, long deadlineMs, boolean ingestClock) {
+        this.scheme = scheme;
+        this.model = model;
+        this.secondaries = secondaries;
+        this.deadlineMs = deadlineMs;
+        this.ingestClock = ingestClock;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        plans = new JobPlans();
+        specs = new TreeMap<>();
+        framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
+        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    }
+
+    @Override
+    public void processElement(IncomingFrame in, Context ctx, Collector<RowsMessage> out) {
+        if (!in.isFrame()) {
+            deadLetters.inc();
+            ctx.output(DEAD_LETTERS, in.deadLetter);
+            return;
+        }
+        FrameRecord f = in.frame;
+        int min = Models.byName(model).minimumInputSize();
+        if (f.width < min || f.height < min) {
+            deadLetters.inc();
+            ctx.output(DEAD_LETTERS, new DeadLetter("frame " + f.width + "x" + f.height + " is smaller than "
+                    + model + "'s minimum " + min + "x" + min, "", -1, -1, f.captureMillis, new byte[0]));
+            return;
+        }
+        framesIn.inc();
+        PlanSpec spec = specs.computeIfAbsent(((long) f.height << 32) | f.width,
+                k -> JobPlans.defaultSpec(scheme, model, f.height, f.width, secondaries));
+        SegmentPlan plan = plans.plan(spec);
+        TensorBytes frame = TensorBytes.ofFloats(new long[] {1, 3, f.height, f.width}, FramePixels.toRgbPlanes(f));
+
+        RowsMessage header = new RowsMessage();
+        header.cameraId = f.cameraId;
+        header.sequence = f.sequence;
+        header.captureMillis = f.captureMillis;
+        header.deadlineMillis = (ingestClock ? System.currentTimeMillis() : f.captureMillis) + deadlineMs;
+        header.plan = spec;
+        Timings timings = Timings.of(secondaries + 1);
+        List<RowsMessage> messages = new ArrayList<>();
+        for (Map.Entry<Integer, List<RowRange>> e : needsOfBlockZero(plan).entrySet()) {
+            for (RowRange r : Participants.union(e.getValue())) {
+                messages.add(RowsMessage.about(header, 0, 0, e.getKey(), r, frame.rows(r.start(), r.end()), timings));
+                if (e.getKey() != 0) {
+                    timings.bytesOut[0] += (long) r.size() * 3 * f.width * Float.BYTES;
+                }
+            }
+        }
+        messages.forEach(out::collect);
+    }
+
+    private static Map<Integer, List<RowRange>> needsOfBlockZero(SegmentPlan plan) {
+        Map<Integer, List<RowRange>> needs = new TreeMap<>();
+        BlockPlan first = plan.blocks().get(0);
+        for (Piece piece : first.pieces()) {
+            if (!piece.rows().isEmpty()) {
+                needs.computeIfAbsent(Participants.index(piece.owner()), k -> new ArrayList<>())
+                        .add(plan.inputRows(0, piece));
+            }
+        }
+        return needs;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.halp.operators.flink;
+
+import dev.halp.partitioner.model.ModelSpec;
+import dev.halp.partitioner.model.Models;
+import dev.halp.partitioner.plan.BlockPlan;
+import dev.halp.partitioner.plan.FusedBlock;
+import dev.halp.partitioner.plan.FusedBlocks;
+import dev.halp.partitioner.plan.Participant;
+import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.plan.ProportionalSplit;
+import dev.halp.partitioner.plan.SegmentPlan;
+import dev.halp.partitioner.rf.RowRange;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds and caches the segment plan a {@link PlanSpec} names. One instance per operator (not thread-safe). */
+public final class JobPlans {
+
+    public static final List<String> SCHEMES = List.of("local", "halp");
+
+    private final Map<PlanSpec, SegmentPlan> cache = new HashMap<>();
+
+    public SegmentPlan plan(PlanSpec spec) {
+        return cache.computeIfAbsent(spec, JobPlans::build);
+    }
+
+    /** A spec with the model's per-stage blocks and equal weights. */
+    public static PlanSpec defaultSpec(String scheme, String model, int height, int width, int secondaries) {
+        ModelSpec m = Models.byName(model);
+        List<FusedBlock> blocks = FusedBlocks.perStage(m);
+        int[] ends = blocks.stream().limit(blocks.size() - 1).mapToInt(FusedBlock::last).toArray();
+        double[] weights = new double[Math.max(1, secondaries)];
+        Arrays.fill(weights, 1.0);
+        return new PlanSpec(scheme, model, height, width, secondaries, ends, weights);
+    }
+
+    static SegmentPlan build(PlanSpec spec) {
+        ModelSpec model = Models.byName(spec.model);
+        List<FusedBlock> blocks = FusedBlocks.fromEnds(model, Arrays.stream(spec.blockEnds).boxed().toList());
+        return switch (spec.scheme) {
+            case "local" -> local(model, spec.height, spec.width, blocks);
+            case "halp" -> ProportionalSplit.plan(model, spec.height, spec.width, blocks, spec.weights);
+            default -> throw new IllegalArgumentException("unknown scheme '" + spec.scheme + "' (known: " + SCHEMES + ")");
+        };
+    }
+
+    /** Every block computed whole by the host: the baseline. */
+    static SegmentPlan local(ModelSpec model, int height, int width, List<FusedBlock> blocks) {
+        int[] heights = model.heights(height);
+        List<BlockPlan> plans = new ArrayList<>();
+        for (FusedBlock b : blocks) {
+            plans.add(new BlockPlan(b, List.of(new Piece(Participant.HOST, RowRange.of(0, heights[b.last()])))));
+        }
+        return new SegmentPlan(model, height, width, 0, plans).validate();
+    }
+}

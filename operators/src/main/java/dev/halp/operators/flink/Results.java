@@ -1,0 +1,81 @@
+package dev.halp.operators.flink;
+
+import dev.halp.kafka.record.ResultRecord;
+import dev.halp.partitioner.plan.BlockPlan;
+import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.plan.SegmentPlan;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/** Builds result records from a frame's final parts. */
+public final class Results {
+
+    private Results() {
+    }
+
+    static ResultRecord of(List<RowsMessage> parts, SegmentPlan plan, long now) {
+        RowsMessage first = parts.get(0);
+        ResultRecord r = new ResultRecord();
+        r.cameraId = first.cameraId;
+        r.sequence = first.sequence;
+        r.captureMillis = first.captureMillis;
+        r.deadlineMillis = first.deadlineMillis;
+        r.completionMillis = now;
+        r.latencyMs = now - first.captureMillis;
+        r.scheme = first.plan.scheme;
+        r.model = first.plan.model;
+        r.height = first.plan.height;
+        r.width = first.plan.width;
+        for (int b = 0; b < plan.blocks().size(); b++) {
+            BlockPlan bp = plan.blocks().get(b);
+            r.plan.add("block " + b + " (" + bp.block() + "): " + bp.pieces());
+        }
+        Timings t = first.timings.copy();
+        parts.forEach(p -> t.mergeFrom(p.timings));
+        for (int i = 0; i < t.computeMs.length; i++) {
+            ResultRecord.EsReport es = new ResultRecord.EsReport();
+            es.taskManager = t.taskManagers[i];
+            es.computeMs = round(t.computeMs[i]);
+            es.waitMs = round(t.transferMs[i]);
+            es.bytesIn = t.bytesIn[i];
+            es.bytesOut = t.bytesOut[i];
+            es.rowsComputed = t.rowsComputed[i];
+            r.es.put(Participants.name(i), es);
+        }
+        List<Piece> last = plan.blocks().get(plan.blocks().size() - 1).pieces();
+        r.partsExpected = (int) last.stream().filter(p -> !p.rows().isEmpty()).count();
+        r.partsReceived = parts.size();
+        return r;
+    }
+
+    /** Top-5 classes and a SHA-256 of the scores' float32 little-endian bytes. */
+    public static void setOutput(ResultRecord r, float[] scores) {
+        r.scoresSha256 = sha256(scores);
+        r.top5 = new ArrayList<>();
+        IntStream.range(0, scores.length).boxed()
+                .sorted((a, b) -> Float.compare(scores[b], scores[a]))
+                .limit(5)
+                .forEach(i -> r.top5.add(new ResultRecord.ClassScore(i, scores[i])));
+    }
+
+    public static String sha256(float[] scores) {
+        ByteBuffer bb = ByteBuffer.allocate(scores.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bb.asFloatBuffer().put(scores);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bb.array()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 100) / 100.0;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.halp.operators.flink;
+
+import dev.halp.operators.tensor.TensorBytes;
+import dev.halp.partitioner.rf.RowRange;
+
+/**
+ * Feature rows on their way to a participant: rows {@code [rowStart, rowEnd)} of block {@code block}'s input
+ * (the frame for block 0; {@code block == blocks} is the final gather on the host), as float32 bytes and
+ * shape, with the frame's identity, deadline, plan spec and the timings gathered so far. A POJO.
+ */
+public class RowsMessage {
+
+    public String cameraId;
+    public long sequence;
+    public long captureMillis;
+    public long deadlineMillis;
+    public long sentAtMillis;
+    public PlanSpec plan;
+    public int block;
+    public int from;
+    public int to;
+    public int rowStart;
+    public int rowEnd;
+    public long[] shape;
+    public byte[] data;
+    public Timings timings;
+
+    public RowsMessage() {
+    }
+
+    public String frameKey() {
+        return cameraId + "#" + sequence;
+    }
+
+    public RowRange rows() {
+        return RowRange.of(rowStart, rowEnd);
+    }
+
+    public TensorBytes tensor() {
+        return new TensorBytes(shape, data);
+    }
+
+    /** A message with the same frame identity, plan and deadline. */
+    public static RowsMessage about(RowsMessage frame, int block, int from, int to, RowRange rows, TensorBytes t,
+                                    Timings timings) {
+        RowsMessage m = new RowsMessage();
+        m.cameraId = frame.cameraId;
+        m.sequence = frame.sequence;
+        m.captureMillis = frame.captureMillis;
+        m.deadlineMillis = frame.deadlineMillis;
+        m.plan = frame.plan;
+        m.block = block;
+        m.from = from;
+        m.to = to;
+        m.rowStart = rows.start();
+        m.rowEnd = rows.end();
+        m.shape = t.shape();
+        m.data = t.data();
+        m.timings = timings;
+        m.sentAtMillis = System.currentTimeMillis();
+        return m;
+    }
+}
