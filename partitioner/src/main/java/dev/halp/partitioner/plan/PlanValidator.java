@@ -23,7 +23,7 @@ final class PlanValidator {
             checkTiling(plan, b, problems);
             checkSecondaries(plan, b, problems);
         }
-        if (problems.isEmpty()) {
+        if (problems.isEmpty() && plan.exchange() == SegmentPlan.Exchange.HALO) {
             for (int b = 1; b < plan.blocks().size(); b++) {
                 checkHalos(plan, b, problems);
             }
@@ -90,7 +90,8 @@ final class PlanValidator {
 
     /**
      * A secondary may read only its own previous rows and the host's zones: a zone between two segments
-     * must be at least as wide as the next block's halo.
+     * must be at least as wide as the next block's halo. Skipped for {@link SegmentPlan.Exchange#VIA_HOST}
+     * plans, where the host relays every row.
      */
     private static void checkHalos(SegmentPlan plan, int b, List<String> problems) {
         List<Piece> previous = plan.blocks().get(b - 1).pieces();

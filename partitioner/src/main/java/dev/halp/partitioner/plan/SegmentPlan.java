@@ -16,14 +16,29 @@ import java.util.TreeMap;
  */
 public final class SegmentPlan {
 
+    /**
+     * How rows move between blocks. {@code HALO}: HALP's exchange, a secondary keeps its rows and receives
+     * only the missing halo rows (from the host's zones). {@code VIA_HOST}: MoDNN's exchange, every
+     * secondary's output is gathered on the host after each block and the host scatters each piece's
+     * missing input rows, so secondaries may need rows another secondary computed (relayed by the host).
+     */
+    public enum Exchange { HALO, VIA_HOST }
+
     private final ModelSpec model;
     private final int height;
     private final int width;
     private final int secondaries;
     private final List<BlockPlan> blocks;
     private final int[] heights;
+    private final Exchange exchange;
 
     public SegmentPlan(ModelSpec model, int height, int width, int secondaries, List<BlockPlan> blocks) {
+        this(model, height, width, secondaries, blocks, Exchange.HALO);
+    }
+
+    public SegmentPlan(ModelSpec model, int height, int width, int secondaries, List<BlockPlan> blocks,
+                       Exchange exchange) {
+        this.exchange = java.util.Objects.requireNonNull(exchange, "exchange");
         this.model = model;
         this.height = height;
         this.width = width;
@@ -54,6 +69,10 @@ public final class SegmentPlan {
 
     public List<BlockPlan> blocks() {
         return blocks;
+    }
+
+    public Exchange exchange() {
+        return exchange;
     }
 
     /** Input height of every feature layer plus the final feature height. */
@@ -99,9 +118,14 @@ public final class SegmentPlan {
     /**
      * Rows that must move before block {@code b} runs, or with {@code b == blocks().size()} the final
      * gather of every secondary's last rows on the host. Transfers from one sender to one receiver are
-     * merged into the fewest contiguous ranges.
+     * merged into the fewest contiguous ranges. In {@link Exchange#VIA_HOST} mode a block {@code b > 0}
+     * first gathers every secondary's block {@code b-1} rows on the host, then the host sends each
+     * secondary the input rows it lacks; transfers must be applied in list order.
      */
     public List<Transfer> transfers(int b) {
+        if (exchange == Exchange.VIA_HOST && b > 0 && b < blocks.size()) {
+            return viaHost(b);
+        }
         if (b == blocks.size()) {
             List<Transfer> gather = new ArrayList<>();
             for (Piece piece : blocks.get(b - 1).pieces()) {
@@ -137,6 +161,32 @@ public final class SegmentPlan {
         return RowRanges.mergeTransfers(out);
     }
 
+    /** MoDNN's exchange: gather everything on the host, then scatter what each secondary lacks. */
+    private List<Transfer> viaHost(int b) {
+        List<Transfer> out = new ArrayList<>();
+        for (Piece source : blocks.get(b - 1).pieces()) {
+            if (!source.isZone() && !source.rows().isEmpty()) {
+                out.add(new Transfer(b, source.owner(), Participant.HOST, source.rows()));
+            }
+        }
+        Map<Participant, List<RowRange>> needs = new TreeMap<>();
+        for (Piece piece : blocks.get(b).pieces()) {
+            RowRange in = piece.isZone() || piece.rows().isEmpty() ? RowRange.EMPTY : inputRows(b, piece);
+            if (!in.isEmpty()) {
+                needs.computeIfAbsent(piece.owner(), k -> new ArrayList<>()).add(in);
+            }
+        }
+        List<Transfer> scatter = new ArrayList<>();
+        needs.forEach((to, ranges) -> {
+            for (RowRange missing : RowRanges.subtract(RowRanges.union(ranges), heldBefore(b, to))) {
+                scatter.add(new Transfer(b, Participant.HOST, to, missing));
+            }
+        });
+        out = RowRanges.mergeTransfers(out);
+        out.addAll(RowRanges.mergeTransfers(scatter));
+        return out;
+    }
+
     /** Throws {@link IllegalArgumentException} naming the first broken rule. */
     public SegmentPlan validate() {
         List<String> problems = PlanValidator.problems(this);
@@ -149,7 +199,7 @@ public final class SegmentPlan {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(model.name() + " " + height + "x" + width + ", " + secondaries
-                + " secondaries");
+                + " secondaries" + (exchange == Exchange.VIA_HOST ? ", exchange via host" : ""));
         for (int b = 0; b < blocks.size(); b++) {
             sb.append("\n  block ").append(b).append(" (").append(blocks.get(b).block()).append("): ")
                     .append(blocks.get(b).pieces());

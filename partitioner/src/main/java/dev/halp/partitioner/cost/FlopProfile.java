@@ -1,0 +1,53 @@
+package dev.halp.partitioner.cost;
+
+import dev.halp.partitioner.layer.LayerSpec;
+import dev.halp.partitioner.model.ModelSpec;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A roofline-style device model for when no table was measured: a layer costs a fixed per-layer overhead
+ * (kernel launch, framework dispatch) plus the larger of its arithmetic time (FLOPs over an effective
+ * throughput) and its memory time (bytes read and written over an effective memory bandwidth). Effective
+ * values, not datasheet peaks, are what the user states.
+ *
+ * @param effectiveGflops   sustained GFLOP/s on convolutions
+ * @param memoryGBps        sustained GB/s for element-wise layers and pooling
+ * @param overheadMs        fixed cost of every layer call, in milliseconds
+ * @param bytesPerValue     bytes per tensor element (4 for fp32)
+ */
+public record FlopProfile(String name, double effectiveGflops, double memoryGBps, double overheadMs,
+                          int bytesPerValue) implements DeviceProfile {
+
+    private static final Map<String, LayerTimes> CACHE = new ConcurrentHashMap<>();
+
+    public FlopProfile {
+        if (!(effectiveGflops > 0) || !(memoryGBps > 0) || overheadMs < 0 || bytesPerValue <= 0) {
+            throw new IllegalArgumentException("profile " + name + ": throughputs must be positive, overhead >= 0");
+        }
+    }
+
+    @Override
+    public LayerTimes times(ModelSpec model, int height, int width, int batch) {
+        return CACHE.computeIfAbsent(this + "@" + DeviceProfile.key(model, height, width, batch),
+                k -> build(model, height, width, batch));
+    }
+
+    private LayerTimes build(ModelSpec model, int height, int width, int batch) {
+        int[] widths = model.widths(width);
+        int[] channels = model.channels();
+        return new LayerTimes(DeviceProfile.maxRows(model, height), (l, rows) -> {
+            LayerSpec layer = model.features().get(l);
+            // the layer runs on explicitly padded rows with zero height padding
+            int span = layer.dilation() * (layer.kernel() - 1) + 1;
+            double outRows = rows < span ? 0 : (rows - span) / layer.stride() + 1;
+            double outElements = (double) batch * channels[l + 1] * outRows * widths[l + 1];
+            double inElements = (double) batch * channels[l] * rows * widths[l];
+            double flops = 2 * outElements * layer.macsPerOutput(channels[l]);
+            double computeMs = flops / (effectiveGflops * 1e6);
+            double memoryMs = (inElements + outElements) * bytesPerValue / (memoryGBps * 1e6);
+            return overheadMs + Math.max(computeMs, memoryMs);
+        });
+    }
+}

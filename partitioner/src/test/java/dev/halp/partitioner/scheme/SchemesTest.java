@@ -1,0 +1,111 @@
+package dev.halp.partitioner.scheme;
+
+import dev.halp.partitioner.cost.Cluster;
+import dev.halp.partitioner.cost.FlopProfile;
+import dev.halp.partitioner.cost.Link;
+import dev.halp.partitioner.cost.Network;
+import dev.halp.partitioner.model.ModelSpec;
+import dev.halp.partitioner.model.Models;
+import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.plan.SegmentPlan;
+import dev.halp.partitioner.plan.Transfer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SchemesTest {
+
+    private static final FlopProfile XAVIER = new FlopProfile("xavier", 1000, 100, 0.03, 4);
+    private static final ModelSpec VGG = Models.vgg16();
+
+    @ParameterizedTest(name = "{0} Mbps")
+    @ValueSource(doubles = {100, 1000, 10000})
+    void halpIsNeverBehindModnnOrLocalAndItsPlansValidate(double mbps) {
+        Cluster c = Cluster.uniform(XAVIER, XAVIER, 2, new Link(mbps, 0.1));
+        Workload w = Workload.single(VGG, 224, 224);
+        SchemePlan local = Schemes.byName("local").plan(w, c);
+        SchemePlan modnn = Schemes.byName("modnn").plan(w, c);
+        SchemePlan halp = Schemes.byName("halp").plan(w, c);
+        assertEquals(1.0, local.speedup(), 1e-12);
+        assertTrue(halp.finishMs() <= local.finishMs() + 1e-9);
+        assertTrue(halp.finishMs() <= modnn.finishMs() + 1e-9);
+        for (SchemePlan p : List.of(local, modnn, halp)) {
+            p.plan().validate();
+        }
+    }
+
+    @Test
+    void halpUsesBothSecondariesOnAFastLinkAndNoneOnASlowOne() {
+        Workload w = Workload.single(VGG, 224, 224);
+        SchemePlan fast = new HalpScheme().plan(w, Cluster.uniform(XAVIER, XAVIER, 2, new Link(10000, 0.1)));
+        assertEquals(2, fast.secondariesUsed());
+        assertTrue(fast.speedup() > 2.0, "speedup " + fast.speedup());
+        SchemePlan slow = new HalpScheme().plan(w, Cluster.uniform(XAVIER, XAVIER, 2, new Link(20, 0.1)));
+        assertEquals(0, slow.secondariesUsed(), "a 20 Mbps link does not pay");
+        assertEquals(1.0, slow.speedup(), 1e-12);
+    }
+
+    @Test
+    void aSecondaryBehindASlowLinkIsLeftOut() {
+        Cluster c = new Cluster(XAVIER, List.of(XAVIER, XAVIER),
+                new Network(List.of(new Link(10000, 0.1), new Link(5, 0.1))), 4, 4);
+        SchemePlan p = new HalpScheme().plan(Workload.single(VGG, 224, 224), c);
+        assertEquals(1, p.secondariesUsed());
+        assertTrue(p.plan().blocks().stream().flatMap(b -> b.pieces().stream())
+                .noneMatch(piece -> !piece.isZone() && piece.owner().index() == 1));
+    }
+
+    @Test
+    void fourTasksPipelineBetterThanOneAfterAnother() {
+        Cluster c = Cluster.uniform(XAVIER, XAVIER, 2, new Link(1000, 0.1));
+        Workload one = Workload.single(VGG, 224, 224);
+        SchemePlan single = new HalpScheme().plan(one, c);
+        SchemePlan batch = new HalpScheme().plan(one.withTasks(4), c);
+        assertTrue(batch.finishMs() < 4 * single.finishMs(), batch.finishMs() + " vs 4 x " + single.finishMs());
+        assertTrue(batch.meanLatencyMs() <= batch.finishMs());
+    }
+
+    @Test
+    void modnnGathersEveryLayerOnTheHostAndRelaysHalos() {
+        Cluster c = Cluster.uniform(XAVIER, XAVIER, 2, new Link(1000, 0.1));
+        SegmentPlan plan = new ModnnScheme().plan(Workload.single(VGG, 224, 224), c).plan();
+        assertEquals(SegmentPlan.Exchange.VIA_HOST, plan.exchange());
+        assertEquals(18, plan.blocks().size());
+        List<Transfer> t = plan.transfers(1);
+        // first everything the secondaries computed goes to the host, then the host sends halos
+        long gathers = t.stream().takeWhile(x -> x.to().isHost()).count();
+        assertEquals(2, gathers);
+        assertTrue(t.subList(2, t.size()).stream().allMatch(x -> x.from().isHost()));
+        int gathered = t.stream().filter(x -> x.to().isHost()).mapToInt(x -> x.rows().size()).sum();
+        int secondaryRows = plan.blocks().get(0).pieces().stream().filter(p -> !p.isZone())
+                .mapToInt(p -> p.rows().size()).sum();
+        assertEquals(secondaryRows, gathered);
+    }
+
+    @Test
+    void viaHostPlansMayReadAnotherSecondarysRowsButHaloPlansMayNot() {
+        List<Piece> pieces = ModnnScheme.split(224, new double[] {0, 1, 1});
+        var blocks = dev.halp.partitioner.plan.FusedBlocks.perLayer(VGG).stream()
+                .map(b -> new dev.halp.partitioner.plan.BlockPlan(b,
+                        ModnnScheme.split(VGG.heights(224)[b.last()], new double[] {0, 1, 1}))).toList();
+        assertEquals(2, pieces.size());
+        new SegmentPlan(VGG, 224, 224, 2, blocks, SegmentPlan.Exchange.VIA_HOST).validate();
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> new SegmentPlan(VGG, 224, 224, 2, blocks).validate()).getMessage();
+        assertTrue(m.contains("widen the zone"), m);
+    }
+
+    @Test
+    void unknownSchemesAreNamed() {
+        String m = assertThrows(IllegalArgumentException.class, () -> Schemes.byName("dpfp")).getMessage();
+        assertTrue(m.contains("local, modnn, halp"), m);
+        assertFalse(Schemes.all().isEmpty());
+    }
+}
