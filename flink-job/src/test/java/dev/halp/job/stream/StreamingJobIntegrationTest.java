@@ -1,0 +1,205 @@
+package dev.halp.job.stream;
+
+import dev.halp.kafka.broker.EmbeddedKafkaBroker;
+import dev.halp.kafka.camera.CameraSimulator;
+import dev.halp.kafka.record.DeadLetter;
+import dev.halp.kafka.record.FrameCodec;
+import dev.halp.kafka.record.FramePixels;
+import dev.halp.kafka.record.FrameRecord;
+import dev.halp.kafka.record.Json;
+import dev.halp.kafka.record.PixelFormat;
+import dev.halp.kafka.record.ResultRecord;
+import dev.halp.operators.cnn.CnnModel;
+import dev.halp.operators.flink.Results;
+import dev.halp.operators.tensor.TensorBytes;
+import dev.halp.partitioner.model.Models;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The job end to end: a real Kafka broker, a MiniCluster with 1 host + 2 secondary TaskManagers (1 slot
+ * each), frames in through Kafka, results out through Kafka.
+ */
+class StreamingJobIntegrationTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(3).setNumberSlotsPerTaskManager(1)
+            .setConfiguration(config()).build());
+
+    private static final int SIZE = 64;
+    private static EmbeddedKafkaBroker broker;
+    private static CnnModel reference;
+
+    private static Configuration config() {
+        Configuration c = new Configuration();
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return c;
+    }
+
+    @BeforeAll
+    static void start() {
+        broker = EmbeddedKafkaBroker.forTests().start();
+        reference = CnnModel.builder().setSpec(Models.tiny()).optSeed(7).optThreads(1).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        reference.close();
+        broker.close();
+    }
+
+    private static JobOptions options(String scheme, String suffix) {
+        JobOptions o = new JobOptions();
+        new picocli.CommandLine(o).parseArgs("--model", "tiny", "--scheme", scheme, "--secondaries", "2",
+                "--deadline-ms", "60000", "--warmup-size", SIZE + "x" + SIZE, "--bootstrap", broker.bootstrapServers(),
+                "--frames-topic", "frames-" + suffix, "--results-topic", "results-" + suffix,
+                "--dead-letter-topic", "dead-" + suffix, "--group-id", "it-" + suffix);
+        broker.createTopics(1, o.framesTopic, o.resultsTopic, o.deadLetterTopic);
+        return o.validate();
+    }
+
+    /** Whole-frame inference of the same frame on an independent model instance. */
+    private static String wholeFrameSha(FrameRecord f) {
+        TensorBytes t = TensorBytes.ofFloats(new long[] {1, 3, f.height, f.width}, FramePixels.toRgbPlanes(f));
+        return Results.sha256(reference.head(reference.features(t, 0, Models.tiny().features().size()))[0]);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"local", "halp"})
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void everyResultEqualsWholeFrameInferenceAndEdgeServersStayOnTheirTaskManagers(String scheme) throws Exception {
+        JobOptions o = options(scheme, scheme);
+        Map<Long, String> expected = new HashMap<>();
+        List<byte[]> records = new ArrayList<>();
+        try (CameraSimulator sim = CameraSimulator.builder().setBootstrap(o.bootstrap).setTopic(o.framesTopic)
+                .optSize(SIZE, SIZE).optSeed(11).build()) {
+            for (long i = 0; i < 8; i++) {
+                FrameRecord f = sim.frame("cam-0", i, System.currentTimeMillis(), i);
+                expected.put(i, wholeFrameSha(f));
+                records.add(FrameCodec.encode(f));
+            }
+        }
+        List<ResultRecord> results = run(o, records, 8, 0).results;
+        assertEquals(8, results.size());
+        Map<String, Set<String>> tms = new HashMap<>();
+        for (ResultRecord r : results) {
+            assertEquals(ResultRecord.MET, r.status, Json.write(r));
+            assertEquals(expected.get(r.sequence), r.scoresSha256, "frame " + r.sequence + " differs from whole-frame inference");
+            r.es.forEach((es, report) -> {
+                if (report.taskManager != null) {
+                    assertFalse(report.taskManager.contains("|"), es + " moved between TaskManagers: " + report.taskManager);
+                    tms.computeIfAbsent(es, k -> new HashSet<>()).add(report.taskManager);
+                }
+            });
+        }
+        tms.forEach((es, set) -> assertEquals(1, set.size(), es + " ran on " + set));
+        if (scheme.equals("halp")) {
+            assertEquals(3, tms.size(), "host and both secondaries computed: " + tms);
+            Set<String> distinct = new HashSet<>();
+            tms.values().forEach(distinct::addAll);
+            assertEquals(3, distinct.size(), "one TaskManager per edge server: " + tms);
+        }
+    }
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void malformedRecordsGoToTheDeadLetterTopicAndTheJobKeepsRunning() throws Exception {
+        JobOptions o = options("halp", "malformed");
+        List<byte[]> records = new ArrayList<>();
+        FrameRecord good;
+        try (CameraSimulator sim = CameraSimulator.builder().setBootstrap(o.bootstrap).setTopic(o.framesTopic)
+                .optSize(SIZE, SIZE).build()) {
+            good = sim.frame("cam-0", 0, System.currentTimeMillis(), 0);
+        }
+        byte[] encoded = FrameCodec.encode(good);
+        records.add(java.util.Arrays.copyOf(encoded, encoded.length - 100));          // truncated
+        FrameRecord wrongLength = new FrameRecord("cam-1", 1, good.captureMillis, SIZE, SIZE, 3, PixelFormat.RGB8,
+                new byte[SIZE * SIZE * 3 - 3]);
+        records.add(FrameCodec.encode(wrongLength));                                     // wrong length
+        byte[] unknownFormat = encoded.clone();
+        unknownFormat[5] = 42;
+        records.add(unknownFormat);                                                      // unknown format
+        records.add(FrameCodec.encode(new FrameRecord("cam-1", 2, good.captureMillis, SIZE, SIZE, 3, PixelFormat.JPEG,
+                new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3})));                       // undecodable JPEG
+        records.add(encoded);                                                            // and a good frame after them
+        Run r = run(o, records, 1, 4);
+        assertEquals(1, r.results.size());
+        assertEquals(wholeFrameSha(good), r.results.get(0).scoresSha256);
+        assertEquals(4, r.deadLetters.size());
+        String reasons = String.join(" / ", r.deadLetters.stream().map(d -> d.reason).toList());
+        assertTrue(reasons.contains("truncated"), reasons);
+        assertTrue(reasons.contains("does not match"), reasons);
+        assertTrue(reasons.contains("unknown pixel format"), reasons);
+        assertTrue(reasons.contains("undecodable JPEG"), reasons);
+        assertTrue(r.deadLetters.stream().allMatch(d -> d.original != null && d.original.length > 0));
+    }
+
+    record Run(List<ResultRecord> results, List<DeadLetter> deadLetters) { }
+
+    private static Run run(JobOptions o, List<byte[]> records, int results, int deadLetters) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamingJob.configure(env, o);
+        StreamingJob.attachKafka(env, o);
+        JobClient job = env.executeAsync("it " + o.scheme);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
+                     ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + o.groupId,
+                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                     new StringDeserializer(), new StringDeserializer())) {
+            for (byte[] r : records) {
+                producer.send(new ProducerRecord<>(o.framesTopic, r)).get();
+            }
+            consumer.subscribe(List.of(o.resultsTopic, o.deadLetterTopic));
+            List<ResultRecord> res = new ArrayList<>();
+            List<DeadLetter> dead = new ArrayList<>();
+            long until = System.currentTimeMillis() + 180_000;
+            while ((res.size() < results || dead.size() < deadLetters) && System.currentTimeMillis() < until) {
+                for (ConsumerRecord<String, String> c : consumer.poll(Duration.ofMillis(200))) {
+                    if (c.topic().equals(o.resultsTopic)) {
+                        res.add(Json.read(c.value(), ResultRecord.class));
+                    } else {
+                        dead.add(Json.read(c.value(), DeadLetter.class));
+                    }
+                }
+            }
+            return new Run(res, dead);
+        } finally {
+            job.cancel().get();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.halp.operators.flink;
+
+import dev.halp.kafka.record.ResultRecord;
+import dev.halp.operators.Frames;
+import dev.halp.operators.cnn.CnnModel;
+import dev.halp.operators.tensor.TensorBytes;
+import dev.halp.partitioner.model.Models;
+import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.plan.SegmentPlan;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The host merge in an operator harness: ordering, deadlines, late parts, state cleanup. */
+class FrameMergeTest {
+
+    private static final ModelConfig TINY = new ModelConfig("tiny", 5, null, 1);
+    private static final long CLEANUP_AFTER = 10_000;
+
+    private final PlanSpec spec = JobPlans.defaultSpec("halp", "tiny", 40, 40, 2);
+    private final SegmentPlan plan = new JobPlans().plan(spec);
+    private KeyedOneInputStreamOperatorTestHarness<String, RowsMessage, ResultRecord> harness;
+    private String expectedSha;
+    private TensorBytes features;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        try (CnnModel model = CnnModel.builder().setSpec(Models.tiny()).optSeed(5).optThreads(1).build()) {
+            features = model.features(Frames.random(3, 3, 40, 40), 0, Models.tiny().features().size());
+            expectedSha = Results.sha256(model.head(features)[0]);
+        }
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new FrameMerge(TINY, CLEANUP_AFTER)), RowsMessage::frameKey,
+                org.apache.flink.api.common.typeinfo.Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    /** The final parts of one frame (capture at 1000 ms), one per last-block piece, in row order. */
+    private List<RowsMessage> parts(long deadline) {
+        RowsMessage frame = new RowsMessage();
+        frame.cameraId = "cam";
+        frame.sequence = 1;
+        frame.captureMillis = 1000;
+        frame.deadlineMillis = deadline;
+        frame.plan = spec;
+        List<RowsMessage> out = new ArrayList<>();
+        List<Piece> last = plan.blocks().get(plan.blocks().size() - 1).pieces();
+        for (Piece p : last) {
+            int from = Participants.index(p.owner());
+            out.add(RowsMessage.about(frame, plan.blocks().size(), from, 0, p.rows(),
+                    features.rows(p.rows().start(), p.rows().end()), Timings.of(3)));
+        }
+        assertTrue(out.size() >= 2, "the test needs a frame in several parts");
+        return out;
+    }
+
+    private List<ResultRecord> results() {
+        List<ResultRecord> out = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                out.add((ResultRecord) r.getValue());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void inOrderPartsGiveTheWholeFrameOutput() throws Exception {
+        for (RowsMessage m : parts(System.currentTimeMillis() + 60_000)) {
+            harness.processElement(m, 1000);
+        }
+        List<ResultRecord> r = results();
+        assertEquals(1, r.size());
+        assertEquals(ResultRecord.MET, r.get(0).status);
+        assertEquals(expectedSha, r.get(0).scoresSha256);
+        assertEquals(5, r.get(0).top5.size());
+        assertEquals(0, harness.numProcessingTimeTimers(), "deadline timer deleted");
+    }
+
+    @Test
+    void outOfOrderPartsGiveTheSameOutput() throws Exception {
+        List<RowsMessage> parts = parts(System.currentTimeMillis() + 60_000);
+        Collections.reverse(parts);
+        for (RowsMessage m : parts) {
+            harness.processElement(m, 1000);
+        }
+        assertEquals(expectedSha, results().get(0).scoresSha256);
+    }
+
+    @Test
+    void aPartMissingAtTheDeadlineGivesAMissAndLatePartsAreDropped() throws Exception {
+        long deadline = 5_000;
+        harness.setProcessingTime(0);
+        List<RowsMessage> parts = parts(deadline);
+        for (RowsMessage m : parts.subList(0, parts.size() - 1)) {
+            harness.processElement(m, 1000);
+        }
+        assertEquals(0, results().size());
+        harness.setProcessingTime(deadline);
+        List<ResultRecord> r = results();
+        assertEquals(1, r.size());
+        assertEquals(ResultRecord.MISSED, r.get(0).status);
+        assertEquals(parts.size() - 1, r.get(0).partsReceived);
+        assertEquals(parts.size(), r.get(0).partsExpected);
+        assertTrue(r.get(0).error.contains("deadline"), r.get(0).error);
+
+        // the missing part arrives late: counted and dropped, no second record
+        harness.processElement(parts.get(parts.size() - 1), 1000);
+        assertEquals(1, results().size());
+
+        // event time passes the cleanup instant: nothing of the frame is left
+        harness.processWatermark(1000 + CLEANUP_AFTER);
+        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(0, harness.numProcessingTimeTimers());
+    }
+}
