@@ -6,11 +6,13 @@ import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.FusedBlocks;
 import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.rf.LayerStep;
 import dev.halp.partitioner.rf.ReceptiveField;
 import dev.halp.partitioner.rf.RowRange;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Fused-block boundaries by dynamic programming over layers (the authors' DPFP idea): a block may end
@@ -25,8 +27,11 @@ final class BlockDp {
     private BlockDp() {
     }
 
-    /** Blocks minimising the summed block costs for rows shared by {@code weights} (host first). */
-    static List<FusedBlock> choose(Workload w, Cluster cluster, double[] weights) {
+    /**
+     * Blocks minimising the summed block costs for rows shared by {@code weights} (host first);
+     * {@code programs} memoises slice programs across calls for the same model and frame height.
+     */
+    static List<FusedBlock> choose(Workload w, Cluster cluster, double[] weights, Map<Long, List<LayerStep>> programs) {
         ModelSpec model = w.model();
         List<Integer> cuts = new ArrayList<>();
         cuts.add(0);
@@ -43,7 +48,7 @@ final class BlockDp {
         for (int j = 1; j < m; j++) {
             best[j] = Double.POSITIVE_INFINITY;
             for (int i = 0; i < j; i++) {
-                double c = best[i] + cost(w, cluster, heights, times, weights, cuts.get(i), cuts.get(j));
+                double c = best[i] + cost(w, cluster, heights, times, weights, cuts.get(i), cuts.get(j), programs);
                 if (c < best[j]) {
                     best[j] = c;
                     from[j] = i;
@@ -58,7 +63,7 @@ final class BlockDp {
     }
 
     private static double cost(Workload w, Cluster cluster, int[] heights, LayerTimes[] times, double[] weights,
-                               int first, int last) {
+                               int first, int last, Map<Long, List<LayerStep>> programs) {
         ModelSpec model = w.model();
         List<Piece> out = ModnnScheme.split(heights[last], weights);
         List<Piece> in = ModnnScheme.split(heights[first], weights);
@@ -67,7 +72,9 @@ final class BlockDp {
         double compute = 0;
         double link = 0;
         for (Piece piece : out) {
-            var program = ReceptiveField.program(model, heights, first, last, piece.rows());
+            long key = ((long) first << 48) | ((long) last << 32) | ((long) piece.rows().start() << 16) | piece.rows().end();
+            var program = programs.computeIfAbsent(key, k -> ReceptiveField.program(model, heights, first, last,
+                    piece.rows()));
             int p = piece.isZone() ? 0 : piece.owner().index() + 1;
             compute = Math.max(compute, times[p].millis(program));
             if (piece.isZone()) {

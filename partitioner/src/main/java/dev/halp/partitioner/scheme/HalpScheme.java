@@ -3,13 +3,16 @@ package dev.halp.partitioner.scheme;
 import dev.halp.partitioner.cost.Cluster;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.SegmentPlan;
+import dev.halp.partitioner.rf.LayerStep;
 import dev.halp.partitioner.sim.PlanSimulator;
 import dev.halp.partitioner.sim.Resources;
 import dev.halp.partitioner.sim.Timeline;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -20,11 +23,12 @@ import java.util.stream.IntStream;
  * device speed and rebalances them from the simulated timeline so that all participants finish together,
  * with the last zero, one or two blocks on the host alone (see {@link HaloLayout}); the plan with the
  * earliest predicted finish (batch makespan for several tasks) wins. Secondaries that do not pay are
- * thereby left out; the scan over {@code k} stops after two numbers that do not improve.
+ * thereby left out; the scan over {@code k} stops at the first number that does not improve (finish time is unimodal in
+ * {@code k}: each secondary adds zones and link time while its share of work shrinks).
  */
 public final class HalpScheme implements CollaborationScheme {
 
-    /** Rebalancing rounds per number of secondaries. */
+    /** Rebalancing rounds for each host tail and number of secondaries. */
     static final int ROUNDS = 4;
 
     /** Largest number of final blocks tried on the host alone. */
@@ -37,7 +41,8 @@ public final class HalpScheme implements CollaborationScheme {
 
     @Override
     public SchemePlan plan(Workload w, Cluster cluster) {
-        PlanSimulator sim = new PlanSimulator(cluster, true);
+        PlanSimulator sim = new PlanSimulator(cluster, true, false);
+        Map<Long, List<LayerStep>> programs = new HashMap<>();
         SchemePlan local = new LocalScheme().plan(w, cluster);
         SegmentPlan bestPlan = local.plan();
         Timeline bestTimeline = local.timeline();
@@ -46,16 +51,16 @@ public final class HalpScheme implements CollaborationScheme {
                 .sorted(Comparator.comparingDouble((Integer i) -> -speeds[i + 1]).thenComparing(i -> i))
                 .toArray(Integer[]::new);
         int worse = 0;
-        for (int k = 1; k <= cluster.size() && worse < 2; k++) {
+        for (int k = 1; k <= cluster.size() && worse < 1; k++) {
             double[] weights = new double[cluster.size() + 1];
             weights[0] = speeds[0];
             for (int j = 0; j < k; j++) {
                 weights[order[j] + 1] = speeds[order[j] + 1];
             }
-            List<FusedBlock> blocks = BlockDp.choose(w, cluster, weights);
+            List<FusedBlock> blocks = BlockDp.choose(w, cluster, weights, programs);
             Candidate best = null;
             for (int tail = 0; tail < Math.min(MAX_TAIL + 1, blocks.size()); tail++) {
-                Candidate c = balance(w, sim, blocks, tail, weights);
+                Candidate c = balance(w, sim, blocks, tail, weights, ROUNDS);
                 if (c != null && (best == null || c.finish() < best.finish())) {
                     best = c;
                 }
@@ -68,21 +73,27 @@ public final class HalpScheme implements CollaborationScheme {
                 worse++;
             }
         }
+        if (bestPlan != local.plan()) {
+            bestTimeline = new PlanSimulator(cluster, true).run(bestPlan, w.tasks()); // with labels
+        }
         return new SchemePlan(name(), w, bestPlan, bestTimeline, local.localMs());
     }
 
-    private record Candidate(SegmentPlan plan, Timeline timeline) {
+    private record Candidate(SegmentPlan plan, Timeline timeline, int tail, double[] weights) {
         double finish() {
             return timeline.makespan();
         }
     }
 
-    /** Rebalanced shares for one block list and host tail; the best plan seen, or null if none is valid. */
+    /**
+     * {@code rounds} layouts of one block list and host tail, each rebalanced from the last one's
+     * timeline; the best plan seen (with the rebalanced shares to go on from), or null if none is valid.
+     */
     private static Candidate balance(Workload w, PlanSimulator sim, List<FusedBlock> blocks, int tail,
-                                     double[] start) {
+                                     double[] start, int rounds) {
         double[] weights = start;
         Candidate best = null;
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < rounds; round++) {
             SegmentPlan plan;
             try {
                 plan = HaloLayout.plan(w.model(), w.height(), w.width(), blocks, weights, tail).validate();
@@ -90,10 +101,11 @@ public final class HalpScheme implements CollaborationScheme {
                 return best;
             }
             Timeline t = sim.run(plan, w.tasks());
+            double[] next = rebalance(weights, t);
             if (best == null || t.makespan() < best.finish()) {
-                best = new Candidate(plan, t);
+                best = new Candidate(plan, t, tail, next);
             }
-            weights = rebalance(weights, t);
+            weights = next;
         }
         return best;
     }
@@ -115,12 +127,11 @@ public final class HalpScheme implements CollaborationScheme {
             if (weights[p] <= 0) {
                 continue;
             }
-            var busy = t.busy(device(p));
-            if (busy.isEmpty()) {
+            double work = t.workMillis(device(p));
+            if (work <= 0) {
                 continue;
             }
-            start[p] = busy.get(0).start();
-            double work = busy.stream().mapToDouble(i -> i.end() - i.start()).sum();
+            start[p] = t.firstStart(device(p));
             rate[p] = weights[p] / Math.max(1e-9, work);
             total += weights[p];
             rateSum += rate[p];

@@ -4,6 +4,7 @@ import dev.halp.partitioner.cost.Cluster;
 import dev.halp.partitioner.cost.LayerTimes;
 import dev.halp.partitioner.cost.Link;
 import dev.halp.partitioner.model.ModelSpec;
+import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.Participant;
 import dev.halp.partitioner.plan.Piece;
 import dev.halp.partitioner.plan.SegmentPlan;
@@ -30,25 +31,41 @@ public final class PlanSimulator {
 
     private final Cluster cluster;
     private final boolean interiorFirst;
+    private final boolean labels;
+    private RowCache cache;
 
     public PlanSimulator(Cluster cluster, boolean interiorFirst) {
+        this(cluster, interiorFirst, true);
+    }
+
+    /** With {@code labels} false ops are unnamed: a planner that simulates hundreds of layouts saves the strings. */
+    public PlanSimulator(Cluster cluster, boolean interiorFirst, boolean labels) {
         this.cluster = cluster;
         this.interiorFirst = interiorFirst;
+        this.labels = labels;
     }
 
     public Timeline run(SegmentPlan plan, int tasks) {
         if (plan.secondaries() > cluster.size()) {
             throw new IllegalArgumentException("plan uses " + plan.secondaries() + " secondaries, cluster has " + cluster.size());
         }
+        if (cache == null || !cache.serves(plan.model(), plan.height())) {
+            cache = new RowCache(plan.model(), plan.height());
+        }
         OpGraph graph = new OpGraph(Resources.count(cluster.size()));
         Map<Participant, LayerTimes> times = new HashMap<>();
+        List<List<Transfer>> transfers = new ArrayList<>();
+        for (int b = 0; b <= plan.blocks().size(); b++) {
+            transfers.add(plan.transfers(b));
+        }
         for (int t = 0; t < tasks; t++) {
-            addFrame(graph, plan, t, times);
+            addFrame(graph, plan, t, times, transfers);
         }
         return EventSimulator.run(graph);
     }
 
-    private void addFrame(OpGraph g, SegmentPlan plan, int task, Map<Participant, LayerTimes> times) {
+    private void addFrame(OpGraph g, SegmentPlan plan, int task, Map<Participant, LayerTimes> times,
+                          List<List<Transfer>> transfers) {
         ModelSpec model = plan.model();
         int[] channels = model.channels();
         int[] widths = model.widths(plan.width());
@@ -61,13 +78,13 @@ public final class PlanSimulator {
                     * (layer == 0 ? cluster.frameBytesPerValue() : cluster.bytesPerValue());
             Map<Participant, List<Holding>> own = new HashMap<>();
             held.forEach((p, list) -> own.put(p, List.copyOf(list)));
-            for (Transfer t : plan.transfers(b)) {
+            for (Transfer t : transfers.get(b)) {
                 int[] deps = deps(held.get(t.from()), t.rows());
                 boolean up = t.from().isHost();
                 Link link = cluster.network().link(up ? t.to().index() : t.from().index());
                 int op = g.add(task, up ? Resources.HOST_UPLINK : Resources.HOST_DOWNLINK,
                         link.serialisationMillis(rowBytes * t.rows().size()), link.latencyMs(),
-                        "b" + b + " " + t.from() + "->" + t.to() + " " + t.rows(), deps);
+                        labels ? "b" + b + " " + t.from() + "->" + t.to() + " " + t.rows() : "", deps);
                 held.computeIfAbsent(t.to(), k -> new ArrayList<>()).add(new Holding(t.rows(), op));
             }
             if (b == blocks) {
@@ -103,19 +120,21 @@ public final class PlanSimulator {
     private int addPiece(OpGraph g, SegmentPlan plan, int b, Piece piece, int task, LayerTimes lt,
                          List<Holding> all, List<Holding> own) {
         int device = Resources.device(piece.owner());
-        String label = "b" + b + " " + piece;
-        RowRange need = plan.inputRows(b, piece);
-        RowRange interior = interiorFirst ? interior(plan, b, piece, own) : piece.rows();
-        if (interior.isEmpty() || interior.equals(piece.rows()) || !interiorFirst) {
-            return g.add(task, device, lt.millis(plan.program(b, piece)), 0, label, deps(all, need));
+        String label = labels ? "b" + b + " " + piece : "";
+        FusedBlock block = plan.blocks().get(b).block();
+        RowRange need = cache.need(block, piece.rows());
+        List<LayerStep> whole = cache.program(block, piece.rows());
+        RowRange interior = interiorFirst ? interior(block, piece.rows(), own) : piece.rows();
+        if (interior.isEmpty() || interior.equals(piece.rows())) {
+            return g.add(task, device, lt.millis(whole), 0, label, deps(all, need));
         }
-        int first = g.add(task, device, lt.millis(plan.program(b, new Piece(piece.owner(), interior))), 0,
-                label + " interior " + interior, deps(own, plan.inputRows(b, new Piece(piece.owner(), interior))));
-        double border = borderMillis(lt, plan.program(b, piece), plan.program(b, new Piece(piece.owner(), interior)));
+        List<LayerStep> inner = cache.program(block, interior);
+        int first = g.add(task, device, lt.millis(inner), 0, labels ? label + " interior " + interior : "",
+                deps(own, cache.need(block, interior)));
         int[] rest = deps(all, need);
         int[] withFirst = java.util.Arrays.copyOf(rest, rest.length + 1);
         withFirst[rest.length] = first;
-        return g.add(task, device, border, 0, label + " borders", withFirst);
+        return g.add(task, device, borderMillis(lt, whole, inner), 0, labels ? label + " borders" : "", withFirst);
     }
 
     /**
@@ -134,25 +153,19 @@ public final class PlanSimulator {
         return sum;
     }
 
-    /** The largest run of the piece's rows computable from rows the owner holds itself. */
-    private static RowRange interior(SegmentPlan plan, int b, Piece piece, List<Holding> own) {
+    /** The largest run of a piece's rows computable from rows the owner holds itself. */
+    private RowRange interior(FusedBlock block, RowRange rows, List<Holding> own) {
         RowRange best = RowRange.EMPTY;
         for (Holding h : own) {
-            int lo = piece.rows().start();
-            int hi = piece.rows().end();
-            // first row whose need starts inside h, last row whose need ends inside h (needs are monotone)
-            int a = search(lo, hi, r -> need(plan, b, piece, r).start() >= h.rows().start());
-            int e = search(lo, hi, r -> need(plan, b, piece, r).end() > h.rows().end());
+            // first row whose need starts inside h, first row whose need ends beyond h (needs are monotone)
+            int a = search(rows.start(), rows.end(), r -> cache.need(block, RowRange.of(r, r + 1)).start() >= h.rows().start());
+            int e = search(rows.start(), rows.end(), r -> cache.need(block, RowRange.of(r, r + 1)).end() > h.rows().end());
             RowRange r = a < e ? RowRange.of(a, e) : RowRange.EMPTY;
             if (r.size() > best.size()) {
                 best = r;
             }
         }
         return best;
-    }
-
-    private static RowRange need(SegmentPlan plan, int b, Piece piece, int row) {
-        return plan.inputRows(b, new Piece(piece.owner(), RowRange.of(row, row + 1)));
     }
 
     /** The first row in {@code [lo, hi)} where a monotone predicate holds, or {@code hi}. */

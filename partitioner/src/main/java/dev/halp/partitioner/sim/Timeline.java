@@ -44,6 +44,28 @@ public final class Timeline {
                 .sorted(java.util.Comparator.comparingDouble(Interval::start)).toList();
     }
 
+    /** Total busy time of a resource. */
+    public double workMillis(int resource) {
+        double sum = 0;
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i).resource() == resource) {
+                sum += end[i] - start[i];
+            }
+        }
+        return sum;
+    }
+
+    /** When a resource first started work, or NaN if it never did. */
+    public double firstStart(int resource) {
+        double first = Double.NaN;
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i).resource() == resource && end[i] > start[i] && !(first <= start[i])) {
+                first = start[i];
+            }
+        }
+        return first;
+    }
+
     /** When the last op of a task became usable: the frame's finish time. */
     public double finish(int task) {
         double f = 0;
