@@ -68,8 +68,13 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "end with one JSON object on the last line")
     boolean json;
 
+    @Option(names = "--plan", description = "execute this saved plan (plan --out FILE) instead of an equal split; "
+            + "it sets the model, frame size and secondaries")
+    Path planFile;
+
     @Override
     public Integer call() throws Exception {
+        SegmentPlan saved = savedPlan();
         ModelSpec spec = Options.model(this.spec, model);
         Options.frameSize(this.spec, spec, height, width);
         Options.existingFile(this.spec, "--weights", weights);
@@ -91,10 +96,10 @@ final class VerifyCommand implements Callable<Integer> {
             case "whole" -> FusedBlocks.whole(spec);
             default -> throw Options.bad(this.spec, "--blocks", "unknown '" + blocks + "' (stage, layer, whole)");
         };
-        SegmentPlan plan = ProportionalSplit.equal(spec, height, width, fused, segments);
+        SegmentPlan plan = saved != null ? saved : ProportionalSplit.equal(spec, height, width, fused, segments);
         PrintWriter out = this.spec.commandLine().getOut();
         out.printf("verify %s %dx%d, %d segments, %d blocks, seed %d, %d thread(s)%n", spec.name(), height, width,
-                segments, fused.size(), seed, threads);
+                segments, plan.blocks().size(), seed, threads);
         try (CnnModel cnn = CnnModel.builder().setSpec(spec).optSeed(seed).optWeights(weights)
                 .optThreads(threads).build()) {
             TensorBytes frame = frame(spec.inChannels());
@@ -125,7 +130,7 @@ final class VerifyCommand implements Callable<Integer> {
                 o.put("height", height);
                 o.put("width", width);
                 o.put("segments", segments);
-                o.put("blocks", fused.size());
+                o.put("blocks", plan.blocks().size());
                 o.put("max_abs_diff", maxDiff);
                 o.put("features_max_abs_diff", (double) featureDiff);
                 o.put("scores_max_abs_diff", (double) scoreDiff);
@@ -138,6 +143,24 @@ final class VerifyCommand implements Callable<Integer> {
                 out.println(new ObjectMapper().writeValueAsString(o));
             }
             return passed ? 0 : 1;
+        }
+    }
+
+    /** The plan of {@code --plan}, which then decides the model, frame size and secondaries; null without it. */
+    private SegmentPlan savedPlan() {
+        if (planFile == null) {
+            return null;
+        }
+        Options.existingFile(this.spec, "--plan", planFile);
+        try {
+            SegmentPlan p = PlanJson.read(planFile);
+            model = p.model().name();
+            height = p.height();
+            width = p.width();
+            segments = Math.max(1, p.secondaries());
+            return p;
+        } catch (java.io.IOException | RuntimeException e) {
+            throw Options.bad(this.spec, "--plan", "cannot read " + planFile + ": " + e.getMessage());
         }
     }
 
