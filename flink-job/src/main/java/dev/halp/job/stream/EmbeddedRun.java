@@ -71,7 +71,7 @@ public final class EmbeddedRun {
         Thread producer = new Thread(() -> publish(sent), "camera-simulator");
         try (ResultsWatcher watcher = new ResultsWatcher(options.bootstrap, options.resultsTopic,
                 options.deadLetterTopic)) {
-            warmUp(watcher);
+            warmUp(watcher, job);
             producer.start();
             long started = System.currentTimeMillis();
             long lastPrint = started;
@@ -94,6 +94,10 @@ public final class EmbeddedRun {
                 if (allSent && watcher.accounted() >= sent.get()) {
                     break;
                 }
+                if (job.getJobStatus().get().isGloballyTerminalState()) {
+                    out.println("the job ended: " + job.getJobStatus().get() + " (see the log on standard error)");
+                    break;
+                }
                 if (now - lastProgress > idleLimit) {
                     out.println("no result for " + idleLimit / 1000 + " s: stopping");
                     break;
@@ -101,7 +105,9 @@ public final class EmbeddedRun {
             }
             producer.interrupt();
             producer.join(10_000);
-            job.cancel().get();
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
             Map<String, Object> summary = watcher.summary(sent.get());
             out.println(Json.write(summary));
             return summary;
@@ -109,12 +115,13 @@ public final class EmbeddedRun {
     }
 
     /** One uncounted frame through the whole pipeline, so the camera starts on a warm job. */
-    private void warmUp(ResultsWatcher watcher) throws Exception {
+    private void warmUp(ResultsWatcher watcher, JobClient job) throws Exception {
         try (CameraSimulator sim = simulator()) {
             sim.send(sim.frame(ResultsWatcher.WARM_UP, 0, System.currentTimeMillis(), 0));
         }
         long until = System.currentTimeMillis() + 180_000;
-        while (!watcher.warmedUp() && !stop && System.currentTimeMillis() < until) {
+        while (!watcher.warmedUp() && !stop && System.currentTimeMillis() < until
+                && !job.getJobStatus().get().isGloballyTerminalState()) {
             watcher.poll(Duration.ofMillis(200));
         }
         out.println(watcher.warmedUp() ? "pipeline warm: starting the cameras" : "no warm-up result: starting anyway");

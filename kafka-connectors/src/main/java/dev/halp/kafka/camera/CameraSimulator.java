@@ -102,8 +102,14 @@ public final class CameraSimulator implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+        return synthetic(camera, sequence, captureMillis, width, height, seed * 31 + index);
+    }
+
+    /** A frame of seeded RGB8 noise. */
+    public static FrameRecord synthetic(String camera, long sequence, long captureMillis, int width, int height,
+                                        long seed) {
         byte[] pixels = new byte[width * height * 3];
-        new SplittableRandom(seed * 31 + index).nextBytes(pixels);
+        new SplittableRandom(seed).nextBytes(pixels);
         return new FrameRecord(camera, sequence, captureMillis, width, height, 3, PixelFormat.RGB8, pixels);
     }
 

@@ -80,8 +80,15 @@ public final class CnnModel implements AutoCloseable {
             NDArray x = Tensors.toNDArray(m, input);
             for (LayerStep step : steps) {
                 LayerSpec spec = spec().features().get(step.layer());
-                x = Tensors.padRows(x, step.padTop(), step.padBottom(), spec.borderFill());
-                x = block.features().get(step.layer()).applySlice(x, step.inputHeight());
+                LayerBlock layer = block.features().get(step.layer());
+                if (step.inputRows().size() == step.inputHeight() && step.padTop() == spec.padding()
+                        && step.padBottom() == spec.padding()) {
+                    // the slice is the whole height: exactly the whole-frame call, no padded copy
+                    x = layer.apply(x, false);
+                } else {
+                    x = Tensors.padRows(x, step.padTop(), step.padBottom(), spec.borderFill());
+                    x = layer.applySlice(x, step.inputHeight());
+                }
                 if (x.getShape().get(2) != step.outputRows().size()) {
                     throw new IllegalStateException("layer " + spec.name() + " produced " + x.getShape().get(2)
                             + " rows, expected " + step.outputRows());

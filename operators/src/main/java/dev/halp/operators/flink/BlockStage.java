@@ -25,6 +25,9 @@ import java.util.Map;
  * on the shared DJL model, and sends its output rows on: to itself for its next pieces, to the others as
  * the plan's halo transfers, or to the host's merge after the last block.
  *
+ * <p>A plan may have fewer blocks than the graph has stages (Local runs the whole stack as one block):
+ * messages for a later block pass through unchanged.
+ *
  * <p>Buffered rows live in keyed state (snapshotted); an event-time timer drops the rows of frames that
  * never completed once the frame is long past its deadline.
  */
@@ -78,6 +81,11 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     public void processElement(RowsMessage m, Context ctx, Collector<RowsMessage> out) throws Exception {
         if (m.to != me) {
             throw new IllegalStateException("participant " + m.to + "'s rows reached subtask " + me);
+        }
+        if (m.block != block || block >= plans.plan(m.plan).blocks().size()) {
+            // a plan with fewer blocks than the graph has stages: rows already past this block move on
+            out.collect(m);
+            return;
         }
         String key = m.frameKey();
         Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m);

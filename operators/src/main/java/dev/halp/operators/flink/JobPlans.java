@@ -28,10 +28,13 @@ public final class JobPlans {
         return cache.computeIfAbsent(spec, JobPlans::build);
     }
 
-    /** A spec with the model's per-stage blocks and equal weights. */
+    /**
+     * A spec with equal weights: HALP cuts the model per stage; Local runs the whole stack as one block on
+     * the host (no exchange at all, so its frames cross no more hops than needed).
+     */
     public static PlanSpec defaultSpec(String scheme, String model, int height, int width, int secondaries) {
         ModelSpec m = Models.byName(model);
-        List<FusedBlock> blocks = FusedBlocks.perStage(m);
+        List<FusedBlock> blocks = scheme.equals("local") ? FusedBlocks.whole(m) : FusedBlocks.perStage(m);
         int[] ends = blocks.stream().limit(blocks.size() - 1).mapToInt(FusedBlock::last).toArray();
         double[] weights = new double[Math.max(1, secondaries)];
         Arrays.fill(weights, 1.0);

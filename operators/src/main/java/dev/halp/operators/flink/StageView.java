@@ -32,6 +32,9 @@ final class StageView {
     }
 
     static StageView of(SegmentPlan plan, int block, int me) {
+        if (block >= plan.blocks().size()) {
+            return new StageView(List.of(), List.of(), List.of()); // a stage past the plan's last block
+        }
         List<RowRange> needs = new ArrayList<>();
         List<Work> work = new ArrayList<>();
         for (Piece piece : plan.blocks().get(block).pieces()) {

@@ -1,0 +1,174 @@
+package dev.halp.job.bench;
+
+import dev.halp.kafka.broker.EmbeddedKafkaBroker;
+import dev.halp.kafka.camera.CameraSimulator;
+import dev.halp.kafka.record.FrameCodec;
+import dev.halp.kafka.record.FramePixels;
+import dev.halp.kafka.record.FrameRecord;
+import dev.halp.kafka.record.Json;
+import dev.halp.kafka.record.ResultRecord;
+import dev.halp.job.stream.JobOptions;
+import dev.halp.job.stream.StreamingJob;
+import dev.halp.operators.cnn.CnnModel;
+import dev.halp.operators.tensor.TensorBytes;
+import dev.halp.partitioner.model.ModelSpec;
+import dev.halp.partitioner.model.Models;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pipeline's cost: steady-state frames per second of the Flink job with the Local scheme (Kafka in,
+ * decode, the host's stage, merge and head, Kafka out) against a plain loop of DJL forward passes on the same
+ * frames with the same threads, measured one after the other in the same process.
+ */
+public final class OverheadBench {
+
+    private final String model;
+    private final int height;
+    private final int width;
+    private final int frames;
+    private final int threads;
+    private final PrintWriter out;
+
+    public OverheadBench(String model, int height, int width, int frames, int threads, PrintWriter out) {
+        this.model = model;
+        this.height = height;
+        this.width = width;
+        this.frames = frames;
+        this.threads = threads;
+        this.out = out;
+    }
+
+    public Map<String, Object> run() throws Exception {
+        List<FrameRecord> input = new ArrayList<>();
+        for (int i = 0; i < frames; i++) {
+            input.add(CameraSimulator.synthetic("bench", i, System.currentTimeMillis(), width, height, 100 + i));
+        }
+        double djl = plainLoop(input);
+        out.printf("plain DJL loop: %.2f frames/s%n", djl);
+        double flink = flinkJob(input);
+        out.printf("Flink job (local scheme, Kafka in and out): %.2f frames/s%n", flink);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", model);
+        o.put("height", height);
+        o.put("width", width);
+        o.put("frames", frames);
+        o.put("threads", threads);
+        o.put("djl_fps", round(djl));
+        o.put("flink_fps", round(flink));
+        o.put("ratio", round(flink / djl));
+        out.printf("ratio Flink / plain DJL: %.3f%n", flink / djl);
+        return o;
+    }
+
+    private double plainLoop(List<FrameRecord> input) {
+        ModelSpec spec = Models.byName(model);
+        try (CnnModel m = CnnModel.builder().setSpec(spec).optSeed(7).optThreads(threads).build()) {
+            for (int i = 0; i < Math.min(2, input.size()); i++) {
+                infer(m, spec, input.get(i));
+            }
+            long t0 = System.nanoTime();
+            for (FrameRecord f : input) {
+                infer(m, spec, f);
+            }
+            return input.size() / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static float[] infer(CnnModel m, ModelSpec spec, FrameRecord f) {
+        TensorBytes t = TensorBytes.ofFloats(new long[] {1, 3, f.height, f.width}, FramePixels.toRgbPlanes(f));
+        return m.head(m.features(t, 0, spec.features().size()))[0];
+    }
+
+    private double flinkJob(List<FrameRecord> input) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.forTests().start()) {
+            JobOptions o = new JobOptions();
+            new picocli.CommandLine(o).parseArgs("--model", model, "--scheme", "local", "--secondaries", "1",
+                    "--threads", String.valueOf(threads), "--deadline-ms", "600000", "--deadline-clock", "ingest",
+                    "--warmup-size", height + "x" + width, "--bootstrap", broker.bootstrapServers());
+            o.validate();
+            broker.createTopics(1, o.framesTopic, o.resultsTopic, o.deadLetterTopic);
+            Configuration conf = new Configuration();
+            conf.set(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, 2);
+            conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+            StreamingJob.configure(env, o);
+            StreamingJob.attachKafka(env, o);
+            JobClient job = env.executeAsync("bench overhead");
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20)),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+                 KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
+                         ConsumerConfig.GROUP_ID_CONFIG, "bench-reader",
+                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                         new StringDeserializer(), new StringDeserializer())) {
+                consumer.subscribe(List.of(o.resultsTopic));
+                // two warm-up frames through the whole job, then every frame at once
+                for (int i = 0; i < 2; i++) {
+                    producer.send(new ProducerRecord<>(o.framesTopic, FrameCodec.encode(CameraSimulator.synthetic(
+                            "warm-up", i, System.currentTimeMillis(), width, height, i)))).get();
+                }
+                awaitResults(consumer, 2, job);
+                for (FrameRecord f : input) {
+                    producer.send(new ProducerRecord<>(o.framesTopic, FrameCodec.encode(f)));
+                }
+                producer.flush();
+                long[] span = awaitResults(consumer, input.size(), job);
+                return (input.size() - 1) / ((span[1] - span[0]) / 1e9);
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /** Waits for {@code n} results; returns the nano times of the first and the last. */
+    private static long[] awaitResults(KafkaConsumer<String, String> consumer, int n, JobClient job)
+            throws Exception {
+        long first = 0;
+        long last = 0;
+        int seen = 0;
+        long until = System.currentTimeMillis() + 600_000;
+        while (seen < n && System.currentTimeMillis() < until) {
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                throw new IllegalStateException("the job ended: " + job.getJobStatus().get()
+                        + " (see the log on standard error)");
+            }
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(50))) {
+                Json.read(r.value(), ResultRecord.class);
+                last = System.nanoTime();
+                if (seen++ == 0) {
+                    first = last;
+                }
+            }
+        }
+        if (seen < n) {
+            throw new IllegalStateException("only " + seen + " of " + n + " results arrived");
+        }
+        return new long[] {first, last};
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
