@@ -10,15 +10,18 @@ import dev.halp.operators.flink.JobPlans;
 import dev.halp.operators.flink.PlanSpec;
 import dev.halp.operators.flink.ModelConfig;
 import dev.halp.operators.flink.Participants;
+import dev.halp.operators.flink.RelayStage;
 import dev.halp.operators.flink.RowsMessage;
 import dev.halp.partitioner.model.Models;
-import dev.halp.partitioner.plan.FusedBlocks;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The job graph (DESIGN §6): host split → one keyed stage per fused block → host merge + head.
+ *
+ * <p>MoDNN (exchange via the host) gets a relay stage before every block but the first.
  *
  * <p>Every block stage runs with parallelism {@code secondaries + 1}; subtask {@code k} is participant
  * {@code k} (0 the host) and messages are keyed with crafted keys that Flink routes to subtask {@code k}.
@@ -37,7 +40,8 @@ public final class HalpJob {
     public static void build(DataStream<IncomingFrame> frames, Sink<ResultRecord> results, Sink<DeadLetter> deadLetters,
                              JobOptions o) {
         int participants = o.secondaries + 1;
-        int blocks = FusedBlocks.perStage(Models.byName(o.model)).size();
+        int blocks = JobPlans.blocksOf(o.scheme, Models.byName(o.model)).size();
+        boolean relay = o.scheme.equals("modnn");
         long cleanupAfter = CLEANUP_AFTER_FACTOR * o.deadlineMs + 10_000;
         ModelConfig model = o.modelConfig();
         int[] keys = Participants.routingKeys(participants);
@@ -54,13 +58,10 @@ public final class HalpJob {
 
         DataStream<RowsMessage> current = split;
         for (int b = 0; b < blocks; b++) {
-            SingleOutputStreamOperator<RowsMessage> stage = current
-                    .keyBy(m -> keys[m.to])
-                    .process(new BlockStage(b, model, cleanupAfter, warmups))
-                    .name("block " + b).uid("block-" + b)
-                    .setParallelism(participants).setMaxParallelism(Participants.MAX_PARALLELISM);
-            colocate(stage);
-            current = stage;
+            if (relay && b > 0) {
+                current = stage(current, keys, participants, new RelayStage(b, cleanupAfter), "relay " + b);
+            }
+            current = stage(current, keys, participants, new BlockStage(b, model, cleanupAfter, warmups), "block " + b);
         }
         SingleOutputStreamOperator<ResultRecord> merged = current
                 .keyBy(RowsMessage::frameKey)
@@ -68,6 +69,19 @@ public final class HalpJob {
                 .name("host: merge + head").uid("merge").setParallelism(1);
         colocate(merged);
         colocate(merged.sinkTo(results).name("results").uid("result-sink").setParallelism(1));
+    }
+
+    /** One keyed stage: subtask {@code k} is participant {@code k}. */
+    private static DataStream<RowsMessage> stage(DataStream<RowsMessage> in, int[] keys, int participants,
+                                                 KeyedProcessFunction<Integer, RowsMessage, RowsMessage> fn,
+                                                 String name) {
+        SingleOutputStreamOperator<RowsMessage> stage = in
+                .keyBy(m -> keys[m.to])
+                .process(fn)
+                .name(name).uid(name.replace(' ', '-'))
+                .setParallelism(participants).setMaxParallelism(Participants.MAX_PARALLELISM);
+        colocate(stage);
+        return stage;
     }
 
     private static void colocate(DataStream<?> s) {

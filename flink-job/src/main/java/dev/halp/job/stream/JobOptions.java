@@ -44,7 +44,7 @@ public class JobOptions implements Serializable {
     @Option(names = "--threads", defaultValue = "1", description = "PyTorch intra-op threads per TaskManager (default: ${DEFAULT-VALUE})")
     public int threads;
 
-    @Option(names = "--scheme", defaultValue = "halp", description = "local or halp (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scheme", defaultValue = "halp", description = "local, modnn or halp (default: ${DEFAULT-VALUE})")
     public String scheme;
 
     @Option(names = "--secondaries", defaultValue = "2", description = "secondary edge servers (default: ${DEFAULT-VALUE})")

@@ -158,16 +158,21 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RowsMessage> out) throws Exception {
+        expired.inc(expire(pending, timestamp, cleanupAfterMs));
+    }
+
+    /** Drops the buffered parts of frames captured at least {@code cleanupAfterMs} before {@code now}. */
+    static int expire(MapState<String, Pending> pending, long now, long cleanupAfterMs) throws Exception {
         List<String> stale = new ArrayList<>();
         for (Map.Entry<String, Pending> e : pending.entries()) {
-            if (e.getValue().parts[0].captureMillis + cleanupAfterMs <= timestamp) {
+            if (e.getValue().parts[0].captureMillis + cleanupAfterMs <= now) {
                 stale.add(e.getKey());
             }
         }
         for (String key : stale) {
             pending.remove(key);
-            expired.inc();
         }
+        return stale.size();
     }
 
     @Override

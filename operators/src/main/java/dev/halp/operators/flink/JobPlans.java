@@ -10,6 +10,8 @@ import dev.halp.partitioner.plan.Piece;
 import dev.halp.partitioner.plan.ProportionalSplit;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.rf.RowRange;
+import dev.halp.partitioner.scheme.ModnnScheme;
+import dev.halp.partitioner.scheme.Workload;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +22,7 @@ import java.util.Map;
 /** Builds and caches the segment plan a {@link PlanSpec} names. One instance per operator (not thread-safe). */
 public final class JobPlans {
 
-    public static final List<String> SCHEMES = List.of("local", "halp");
+    public static final List<String> SCHEMES = List.of("local", "modnn", "halp");
 
     private final Map<PlanSpec, SegmentPlan> cache = new HashMap<>();
 
@@ -34,11 +36,21 @@ public final class JobPlans {
      */
     public static PlanSpec defaultSpec(String scheme, String model, int height, int width, int secondaries) {
         ModelSpec m = Models.byName(model);
-        List<FusedBlock> blocks = scheme.equals("local") ? FusedBlocks.whole(m) : FusedBlocks.perStage(m);
+        List<FusedBlock> blocks = blocksOf(scheme, m);
         int[] ends = blocks.stream().limit(blocks.size() - 1).mapToInt(FusedBlock::last).toArray();
-        double[] weights = new double[Math.max(1, secondaries)];
+        // MoDNN's shares include the host's (first); HALP's are the secondaries'
+        double[] weights = new double[scheme.equals("modnn") ? secondaries + 1 : Math.max(1, secondaries)];
         Arrays.fill(weights, 1.0);
         return new PlanSpec(scheme, model, height, width, secondaries, ends, weights);
+    }
+
+    /** The fused blocks a scheme uses by default: the job graph has one stage per block. */
+    public static List<FusedBlock> blocksOf(String scheme, ModelSpec m) {
+        return switch (scheme) {
+            case "local" -> FusedBlocks.whole(m);
+            case "modnn" -> FusedBlocks.perLayer(m);
+            default -> FusedBlocks.perStage(m);
+        };
     }
 
     static SegmentPlan build(PlanSpec spec) {
@@ -47,6 +59,8 @@ public final class JobPlans {
         return switch (spec.scheme) {
             case "local" -> local(model, spec.height, spec.width, blocks);
             case "halp" -> ProportionalSplit.plan(model, spec.height, spec.width, blocks, spec.weights);
+            case "modnn" -> ModnnScheme.proportional(Workload.single(model, spec.height, spec.width),
+                    spec.secondaries, spec.weights);
             default -> throw new IllegalArgumentException("unknown scheme '" + spec.scheme + "' (known: " + SCHEMES + ")");
         };
     }

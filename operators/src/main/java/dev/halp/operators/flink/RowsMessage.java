@@ -17,6 +17,8 @@ public class RowsMessage {
     public long sentAtMillis;
     public PlanSpec plan;
     public int block;
+    /** MoDNN: set once the host has relayed the rows (gathered, then scattered to their reader). */
+    public boolean relayed;
     public int from;
     public int to;
     public int rowStart;

@@ -46,7 +46,8 @@ final class StageView {
         }
         List<Send> sends = new ArrayList<>();
         int next = block + 1;
-        if (next == plan.blocks().size()) {
+        if (next == plan.blocks().size() || plan.exchange() == SegmentPlan.Exchange.VIA_HOST) {
+            // the final gather, or MoDNN's: every output row goes to the host, which relays what others need
             work.forEach(w -> sends.add(new Send(0, next, w.piece().rows())));
         } else {
             // rows it keeps for its own next pieces, then the plan's transfers from it

@@ -34,7 +34,7 @@ public final class ModnnScheme implements CollaborationScheme {
     }
 
     /** Per-layer blocks, rows in proportion to {@code weights} (host first), exchanged via the host. */
-    static SegmentPlan proportional(Workload w, int secondaries, double[] weights) {
+    public static SegmentPlan proportional(Workload w, int secondaries, double[] weights) {
         int[] heights = w.model().heights(w.height());
         List<BlockPlan> blocks = new ArrayList<>();
         for (FusedBlock fb : FusedBlocks.perLayer(w.model())) {
