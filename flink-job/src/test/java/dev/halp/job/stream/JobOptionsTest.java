@@ -1,0 +1,27 @@
+package dev.halp.job.stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad configuration fails in the job's main, before anything is submitted, naming the option. */
+class JobOptionsTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--bootstrap h:9092 --scheme diagonal           | --scheme: unknown scheme 'diagonal'",
+            "--bootstrap h:9092 --model resnet              | --model: unknown model 'resnet'",
+            "--bootstrap h:9092 --secondaries 0             | --secondaries: must be between 1 and 16",
+            "--bootstrap h:9092 --deadline-ms 0             | --deadline-ms: must be positive",
+            "--bootstrap h:9092 --deadline-clock sundial    | --deadline-clock: must be capture or ingest",
+            "--bootstrap h:9092 --results-topic bad/topic   | --results-topic: not a valid Kafka name",
+            "--bootstrap h:9092 --weights /no/such.params   | --weights: file not found",
+            "--bootstrap h:9092 --warmup-size 10x10         | --warmup-size: sizes must be at least 32x32",
+            "--scheme halp                                   | --bootstrap: required"})
+    void badOptionsFailBeforeSubmissionNamingTheOption(String args, String message) {
+        Exception e = assertThrows(IllegalArgumentException.class, () -> HalpJobMain.main(args.trim().split("\\s+")));
+        assertTrue(e.getMessage().startsWith(message.trim()), e.getMessage());
+    }
+}
