@@ -32,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cameras", defaultValue = "1", description = "simulated cameras (default: ${DEFAULT-VALUE})")
     int cameras;
 
-    @Option(names = "--fps", defaultValue = "3", description = "frames per second per camera (default: ${DEFAULT-VALUE})")
+    @Option(names = "--fps", defaultValue = "1", description = "frames per second per camera (default: ${DEFAULT-VALUE})")
     double fps;
 
     @Option(names = "--width", defaultValue = "224", description = "frame width (default: ${DEFAULT-VALUE})")
