@@ -1,5 +1,6 @@
 package dev.halp.operators.flink;
 
+import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.operators.cnn.CnnModel;
 import dev.halp.operators.exec.RowStore;
 import dev.halp.operators.tensor.TensorBytes;
@@ -147,7 +148,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         for (RowsMessage m : parts) {
             have.add(m.rows());
         }
-        List<RowRange> union = Participants.union(have);
+        List<RowRange> union = RowRanges.union(have);
         for (RowRange need : needs) {
             if (union.stream().noneMatch(h -> h.contains(need))) {
                 return false;

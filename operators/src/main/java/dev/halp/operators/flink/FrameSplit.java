@@ -1,5 +1,6 @@
 package dev.halp.operators.flink;
 
+import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.kafka.record.DeadLetter;
 import dev.halp.kafka.record.FramePixels;
 import dev.halp.kafka.record.FrameRecord;
@@ -87,7 +88,7 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
         Timings timings = Timings.of(secondaries + 1);
         List<RowsMessage> messages = new ArrayList<>();
         for (Map.Entry<Integer, List<RowRange>> e : needsOfBlockZero(plan).entrySet()) {
-            for (RowRange r : Participants.union(e.getValue())) {
+            for (RowRange r : RowRanges.union(e.getValue())) {
                 messages.add(RowsMessage.about(header, 0, 0, e.getKey(), r, frame.rows(r.start(), r.end()), timings));
                 if (e.getKey() != 0) {
                     timings.bytesOut[0] += (long) r.size() * 3 * f.width * Float.BYTES;

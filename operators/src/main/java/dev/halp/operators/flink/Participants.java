@@ -1,12 +1,8 @@
 package dev.halp.operators.flink;
 
 import dev.halp.partitioner.plan.Participant;
-import dev.halp.partitioner.rf.RowRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * Participant numbering in the job: 0 is the host, {@code i + 1} is secondary {@code i}; that number is
@@ -47,22 +43,5 @@ public final class Participants {
             }
         }
         return keys;
-    }
-
-    /** Sorted, disjoint ranges covering the same rows. */
-    static List<RowRange> union(List<RowRange> ranges) {
-        List<RowRange> sorted = new ArrayList<>(ranges);
-        sorted.removeIf(RowRange::isEmpty);
-        sorted.sort(Comparator.naturalOrder());
-        List<RowRange> out = new ArrayList<>();
-        for (RowRange r : sorted) {
-            if (!out.isEmpty() && out.get(out.size() - 1).end() >= r.start()) {
-                RowRange last = out.remove(out.size() - 1);
-                out.add(RowRange.of(last.start(), Math.max(last.end(), r.end())));
-            } else {
-                out.add(r);
-            }
-        }
-        return out;
     }
 }

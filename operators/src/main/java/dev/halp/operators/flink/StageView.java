@@ -1,5 +1,6 @@
 package dev.halp.operators.flink;
 
+import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.partitioner.plan.Piece;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.plan.Transfer;
@@ -66,6 +67,6 @@ final class StageView {
                 }
             }
         }
-        return new StageView(Participants.union(needs), work, sends);
+        return new StageView(RowRanges.union(needs), work, sends);
     }
 }

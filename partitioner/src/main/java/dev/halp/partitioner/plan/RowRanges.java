@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Set operations on lists of row ranges. */
-final class RowRanges {
+public final class RowRanges {
 
     private RowRanges() {
     }
 
     /** Sorted, disjoint, non-adjacent ranges covering the same rows. */
-    static List<RowRange> union(List<RowRange> ranges) {
+    public static List<RowRange> union(List<RowRange> ranges) {
         List<RowRange> sorted = new ArrayList<>(ranges);
         sorted.removeIf(RowRange::isEmpty);
         sorted.sort(Comparator.naturalOrder());
