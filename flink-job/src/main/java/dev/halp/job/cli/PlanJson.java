@@ -25,7 +25,7 @@ import java.util.Map;
  * {@code tools/gpu/run_plan.py} executes. Every piece carries its slice program (per layer: input rows,
  * border rows to add, output rows), so a reader needs no receptive-field code.
  */
-final class PlanJson {
+public final class PlanJson {
 
     private PlanJson() {
     }
@@ -43,7 +43,7 @@ final class PlanJson {
         return o;
     }
 
-    static Map<String, Object> toMap(SegmentPlan plan) {
+    public static Map<String, Object> toMap(SegmentPlan plan) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", plan.model().name());
         o.put("height", plan.height());
@@ -80,7 +80,7 @@ final class PlanJson {
     }
 
     /** Reads a plan written by {@link #toMap}; the result is validated. */
-    static SegmentPlan read(Path file) throws IOException {
+    public static SegmentPlan read(Path file) throws IOException {
         JsonNode root = new ObjectMapper().readTree(file.toFile());
         ModelSpec model = Models.byName(text(root, "model"));
         List<BlockPlan> blocks = new ArrayList<>();

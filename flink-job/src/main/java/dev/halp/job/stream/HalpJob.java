@@ -40,17 +40,22 @@ public final class HalpJob {
     public static void build(DataStream<IncomingFrame> frames, Sink<ResultRecord> results, Sink<DeadLetter> deadLetters,
                              JobOptions o) {
         int participants = o.secondaries + 1;
+        PlanSpec configured = o.configuredPlan();
         int blocks = JobPlans.blocksOf(o.scheme, Models.byName(o.model)).size();
         boolean relay = o.scheme.equals("modnn");
+        if (configured != null) {
+            blocks = Math.max(blocks, configured.pieceOwners.length);
+            relay |= "VIA_HOST".equals(configured.exchange);
+        }
         long cleanupAfter = CLEANUP_AFTER_FACTOR * o.deadlineMs + 10_000;
         ModelConfig model = o.modelConfig();
         int[] keys = Participants.routingKeys(participants);
-        PlanSpec[] warmups = o.warmupSizes().stream()
-                .map(hw -> JobPlans.defaultSpec(o.scheme, o.model, hw[0], hw[1], o.secondaries))
-                .toArray(PlanSpec[]::new);
+        PlanSpec[] warmups = java.util.stream.Stream.concat(
+                o.warmupSizes().stream().map(hw -> JobPlans.defaultSpec(o.scheme, o.model, hw[0], hw[1], o.secondaries)),
+                java.util.stream.Stream.ofNullable(configured)).toArray(PlanSpec[]::new);
 
         SingleOutputStreamOperator<RowsMessage> split = frames
-                .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock()))
+                .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured))
                 .name("host: plan + split").uid("split").setParallelism(1);
         colocate(split);
         colocate(split.getSideOutput(FrameSplit.DEAD_LETTERS).sinkTo(deadLetters)

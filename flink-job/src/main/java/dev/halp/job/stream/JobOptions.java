@@ -1,11 +1,15 @@
 package dev.halp.job.stream;
 
 import dev.halp.kafka.record.FrameLimits;
+import dev.halp.job.cli.PlanJson;
 import dev.halp.operators.flink.JobPlans;
+import dev.halp.operators.flink.PlanSpec;
+import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.operators.flink.ModelConfig;
 import dev.halp.partitioner.model.Models;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +50,9 @@ public class JobOptions implements Serializable {
 
     @Option(names = "--scheme", defaultValue = "halp", description = "local, modnn or halp (default: ${DEFAULT-VALUE})")
     public String scheme;
+
+    @Option(names = "--plan", description = "a plan from `halp plan --out` for frames of its size (default: the scheme's equal split)")
+    public Path plan;
 
     @Option(names = "--secondaries", defaultValue = "2", description = "secondary edge servers (default: ${DEFAULT-VALUE})")
     public int secondaries;
@@ -108,6 +115,9 @@ public class JobOptions implements Serializable {
         require(outOfOrdernessMs >= 0, "--out-of-orderness-ms", "must not be negative");
         require(checkpointIntervalMs >= 10, "--checkpoint-interval-ms", "must be at least 10");
         require(weights == null || Files.isRegularFile(weights), "--weights", "file not found: " + weights);
+        if (plan != null) {
+            configuredPlan();
+        }
         int min = Models.byName(model).minimumInputSize();
         for (String size : warmupSize) {
             require(size.isBlank() || size.matches("\\s*\\d+\\s*[xX]\\s*\\d+\\s*"), "--warmup-size",
@@ -120,6 +130,23 @@ public class JobOptions implements Serializable {
             require(t[1] != null && t[1].matches("[A-Za-z0-9._-]{1,249}"), t[0], "not a valid Kafka name: '" + t[1] + "'");
         }
         return this;
+    }
+
+    /** The plan file's layout as a spec, checked against the job's model and secondaries; null without one. */
+    public PlanSpec configuredPlan() {
+        if (plan == null) {
+            return null;
+        }
+        SegmentPlan p;
+        try {
+            p = PlanJson.read(plan);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--plan: cannot use " + plan + ": " + e.getMessage());
+        }
+        require(p.model().name().equals(model) && p.secondaries() == secondaries, "--plan",
+                "the plan is for " + p.model().name() + " with " + p.secondaries() + " secondaries, the job runs "
+                        + model + " with " + secondaries + " (--model, --secondaries)");
+        return PlanSpec.of(scheme, p);
     }
 
     public ModelConfig modelConfig() {

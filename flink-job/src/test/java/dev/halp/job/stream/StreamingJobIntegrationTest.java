@@ -1,6 +1,13 @@
 package dev.halp.job.stream;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.halp.job.cli.PlanJson;
 import dev.halp.kafka.broker.EmbeddedKafkaBroker;
+import dev.halp.partitioner.cost.Cluster;
+import dev.halp.partitioner.cost.FlopProfile;
+import dev.halp.partitioner.cost.Link;
+import dev.halp.partitioner.scheme.Schemes;
+import dev.halp.partitioner.scheme.Workload;
 import dev.halp.kafka.camera.CameraSimulator;
 import dev.halp.kafka.record.DeadLetter;
 import dev.halp.kafka.record.FrameCodec;
@@ -32,9 +39,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -131,6 +140,34 @@ class StreamingJobIntegrationTest {
             Set<String> distinct = new HashSet<>();
             tms.values().forEach(distinct::addAll);
             assertEquals(3, distinct.size(), "one TaskManager per edge server: " + tms);
+        }
+    }
+
+    /** A plan made by the planner (HALP scheme, CPU-like devices) runs in the job through --plan, exactly. */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aPlannerPlanRunsInTheJobExactly(@TempDir Path dir) throws Exception {
+        var cpu = new FlopProfile("slow", 0.2, 1, 0.001, 4);
+        var planned = Schemes.byName("halp").plan(Workload.single(Models.tiny(), SIZE, SIZE),
+                Cluster.uniform(cpu, cpu, 2, new Link(10_000, 0.01))).plan();
+        assertTrue(planned.blocks().stream().anyMatch(b -> b.pieces().stream().anyMatch(p -> !p.isZone())),
+                "the planner should use the secondaries here: " + planned);
+        Path file = dir.resolve("plan.json");
+        new ObjectMapper().writeValue(file.toFile(), PlanJson.toMap(planned));
+        JobOptions o = options("halp", "planned");
+        o.plan = file;
+        o.validate();
+        FrameRecord f;
+        try (CameraSimulator sim = CameraSimulator.builder().setBootstrap(o.bootstrap).setTopic(o.framesTopic)
+                .optSize(SIZE, SIZE).optSeed(5).build()) {
+            f = sim.frame("cam-0", 0, System.currentTimeMillis(), 0);
+        }
+        Run r = run(o, List.of(FrameCodec.encode(f)), 1, 0);
+        assertEquals(wholeFrameSha(f), r.results.get(0).scoresSha256);
+        assertEquals(planned.blocks().size(), r.results.get(0).plan.size());
+        for (int b = 0; b < planned.blocks().size(); b++) {
+            assertTrue(r.results.get(0).plan.get(b).endsWith(planned.blocks().get(b).pieces().toString()),
+                    r.results.get(0).plan.get(b));
         }
     }
 

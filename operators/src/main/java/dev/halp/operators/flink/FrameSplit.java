@@ -36,18 +36,22 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
     private final int secondaries;
     private final long deadlineMs;
     private final boolean ingestClock;
+    private final PlanSpec configured;
 
     private transient JobPlans plans;
     private transient Map<Long, PlanSpec> specs;
     private transient Counter framesIn;
     private transient Counter deadLetters;
 
-    public FrameSplit(String scheme, String model, int secondaries, long deadlineMs, boolean ingestClock) {
+    /** {@code configured}: a planner's plan for frames of its size (others get the scheme's default), or null. */
+    public FrameSplit(String scheme, String model, int secondaries, long deadlineMs, boolean ingestClock,
+                      PlanSpec configured) {
         this.scheme = scheme;
         this.model = model;
         this.secondaries = secondaries;
         this.deadlineMs = deadlineMs;
         this.ingestClock = ingestClock;
+        this.configured = configured;
     }
 
     @Override
@@ -75,7 +79,8 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
         }
         framesIn.inc();
         PlanSpec spec = specs.computeIfAbsent(((long) f.height << 32) | f.width,
-                k -> JobPlans.defaultSpec(scheme, model, f.height, f.width, secondaries));
+                k -> configured != null && configured.height == f.height && configured.width == f.width ? configured
+                        : JobPlans.defaultSpec(scheme, model, f.height, f.width, secondaries));
         SegmentPlan plan = plans.plan(spec);
         TensorBytes frame = TensorBytes.ofFloats(new long[] {1, 3, f.height, f.width}, FramePixels.toRgbPlanes(f));
 

@@ -56,6 +56,9 @@ public final class JobPlans {
     static SegmentPlan build(PlanSpec spec) {
         ModelSpec model = Models.byName(spec.model);
         List<FusedBlock> blocks = FusedBlocks.fromEnds(model, Arrays.stream(spec.blockEnds).boxed().toList());
+        if (spec.pieceOwners != null) {
+            return explicit(spec, model, blocks);
+        }
         return switch (spec.scheme) {
             case "local" -> local(model, spec.height, spec.width, blocks);
             case "halp" -> ProportionalSplit.plan(model, spec.height, spec.width, blocks, spec.weights);
@@ -63,6 +66,23 @@ public final class JobPlans {
                     spec.secondaries, spec.weights);
             default -> throw new IllegalArgumentException("unknown scheme '" + spec.scheme + "' (known: " + SCHEMES + ")");
         };
+    }
+
+    /** The layout a spec carries (see {@link PlanSpec#of}). */
+    private static SegmentPlan explicit(PlanSpec spec, ModelSpec model, List<FusedBlock> blocks) {
+        List<BlockPlan> plans = new ArrayList<>();
+        for (int b = 0; b < blocks.size(); b++) {
+            List<Piece> pieces = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < spec.pieceOwners[b].length; i++) {
+                int end = spec.pieceEnds[b][i];
+                pieces.add(new Piece(Participants.of(spec.pieceOwners[b][i]), RowRange.of(start, end)));
+                start = end;
+            }
+            plans.add(new BlockPlan(blocks.get(b), pieces));
+        }
+        return new SegmentPlan(model, spec.height, spec.width, spec.secondaries, plans,
+                SegmentPlan.Exchange.valueOf(spec.exchange)).validate();
     }
 
     /** Every block computed whole by the host: the baseline. */

@@ -1,6 +1,11 @@
 package dev.halp.operators.flink;
 
+import dev.halp.partitioner.plan.BlockPlan;
+import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.plan.SegmentPlan;
+
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +24,14 @@ public class PlanSpec implements java.io.Serializable {
     public int[] blockEnds;
     /** Relative speed of each secondary (segment sizes are proportional). */
     public double[] weights;
+    /**
+     * An explicit layout (a plan from the planner), or null for the scheme's default: per block, each
+     * piece's participant number and exclusive end row (pieces tile the block's rows in order).
+     */
+    public int[][] pieceOwners;
+    public int[][] pieceEnds;
+    /** {@code HALO} or {@code VIA_HOST} for an explicit layout. */
+    public String exchange;
 
     public PlanSpec() {
     }
@@ -34,17 +47,36 @@ public class PlanSpec implements java.io.Serializable {
         this.weights = weights.clone();
     }
 
+    /** The spec of a given plan, layout included: every operator rebuilds exactly this plan. */
+    public static PlanSpec of(String scheme, SegmentPlan plan) {
+        List<BlockPlan> blocks = plan.blocks();
+        int[] ends = blocks.stream().limit(blocks.size() - 1).mapToInt(b -> b.block().last()).toArray();
+        PlanSpec spec = new PlanSpec(scheme, plan.model().name(), plan.height(), plan.width(), plan.secondaries(),
+                ends, new double[0]);
+        spec.pieceOwners = new int[blocks.size()][];
+        spec.pieceEnds = new int[blocks.size()][];
+        for (int b = 0; b < blocks.size(); b++) {
+            List<Piece> pieces = blocks.get(b).pieces();
+            spec.pieceOwners[b] = pieces.stream().mapToInt(p -> Participants.index(p.owner())).toArray();
+            spec.pieceEnds[b] = pieces.stream().mapToInt(p -> p.rows().end()).toArray();
+        }
+        spec.exchange = plan.exchange().name();
+        return spec;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof PlanSpec p && height == p.height && width == p.width && secondaries == p.secondaries
                 && Objects.equals(scheme, p.scheme) && Objects.equals(model, p.model)
-                && Arrays.equals(blockEnds, p.blockEnds) && Arrays.equals(weights, p.weights);
+                && Arrays.equals(blockEnds, p.blockEnds) && Arrays.equals(weights, p.weights)
+                && Arrays.deepEquals(pieceOwners, p.pieceOwners) && Arrays.deepEquals(pieceEnds, p.pieceEnds)
+                && Objects.equals(exchange, p.exchange);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(scheme, model, height, width, secondaries, Arrays.hashCode(blockEnds),
-                Arrays.hashCode(weights));
+                Arrays.hashCode(weights), Arrays.deepHashCode(pieceEnds));
     }
 
     @Override

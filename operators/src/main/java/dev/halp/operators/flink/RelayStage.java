@@ -42,7 +42,8 @@ public class RelayStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     @Override
     public void processElement(RowsMessage m, Context ctx, Collector<RowsMessage> out) throws Exception {
         SegmentPlan plan = plans.plan(m.plan);
-        if (m.block != block || m.relayed || block >= plan.blocks().size()) {
+        if (plan.exchange() != SegmentPlan.Exchange.VIA_HOST || m.block != block || m.relayed
+                || block >= plan.blocks().size()) {
             out.collect(m);
             return;
         }
