@@ -2,91 +2,146 @@ package dev.halp.partitioner.scheme;
 
 import dev.halp.partitioner.cost.Cluster;
 import dev.halp.partitioner.cost.LayerTimes;
+import dev.halp.partitioner.cost.Link;
 import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.FusedBlocks;
-import dev.halp.partitioner.plan.Piece;
-import dev.halp.partitioner.rf.LayerStep;
-import dev.halp.partitioner.rf.ReceptiveField;
-import dev.halp.partitioner.rf.RowRange;
+import dev.halp.partitioner.sim.BlockRows;
+import dev.halp.partitioner.sim.RowCache;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Fused-block boundaries by dynamic programming over layers (the authors' DPFP idea): a block may end
  * wherever MoDNN's per-layer cut may; a block's cost is its slowest participant's computation of its
  * share (halo rows included, which grow with the block's depth) plus the time the host's link needs to
- * move the halo rows into the block (the frame rows for the first block). The optimum of the sum trades
+ * move the halo rows into the block (the frame rows for the first block), weighted by a link factor (how
+ * much of an exchange is not hidden behind interior-first computation). The optimum of the sum trades
  * recomputed halo rows (long blocks) against exchanges (short blocks). Overlap of links and devices is
- * left to the simulator, which judges the result.
+ * left to the simulator, which judges the result. Receptive fields come from the shared
+ * {@link RowCache} tables, so a block's cost needs no slice program.
  */
 final class BlockDp {
 
     private BlockDp() {
     }
 
+    /** Blocks minimising the summed block costs for rows shared by {@code weights} (host first). */
+    static List<FusedBlock> choose(Workload w, Cluster cluster, double[] weights) {
+        return choose(w, cluster, weights, new double[] {1}).get(0);
+    }
+
     /**
-     * Blocks minimising the summed block costs for rows shared by {@code weights} (host first);
-     * {@code programs} memoises slice programs across calls for the same model and frame height.
+     * One block list per link factor, in the factors' order (equal lists repeated); the block costs are
+     * computed once for all factors.
      */
-    static List<FusedBlock> choose(Workload w, Cluster cluster, double[] weights, Map<Long, List<LayerStep>> programs) {
+    static List<List<FusedBlock>> choose(Workload w, Cluster cluster, double[] weights, double[] linkFactors) {
         ModelSpec model = w.model();
         List<Integer> cuts = new ArrayList<>();
         cuts.add(0);
         FusedBlocks.perLayer(model).forEach(b -> cuts.add(b.last()));
         int m = cuts.size();
         int[] heights = model.heights(w.height());
-        LayerTimes[] times = new LayerTimes[weights.length];
-        for (int p = 0; p < weights.length; p++) {
-            var device = p == 0 ? cluster.host() : cluster.secondaries().get(p - 1);
-            times[p] = device.times(model, w.height(), w.width(), 1);
+        int[] widths = model.widths(w.width());
+        int[] channels = model.channels();
+        RowCache rf = RowCache.of(model, w.height());
+        int n = weights.length;
+        LayerTimes[] times = new LayerTimes[n];
+        Link[] links = new Link[n];
+        for (int p = 0; p < n; p++) {
+            if (weights[p] > 0) {
+                var device = p == 0 ? cluster.host() : cluster.secondaries().get(p - 1);
+                times[p] = device.times(model, w.height(), w.width(), 1);
+                links[p] = p == 0 ? null : cluster.network().link(p - 1);
+            }
         }
+        // cumulative share boundaries of every cut's rows: bounds[c][p] .. bounds[c][p + 1] is p's share
+        int[][] bounds = new int[m][];
+        for (int c = 0; c < m; c++) {
+            bounds[c] = split(heights[cuts.get(c)], weights);
+        }
+        double[][] compute = new double[m][m];
+        double[][] link = new double[m][m];
+        double[] busy = new double[n];
+        for (int i = 0; i < m; i++) {
+            int first = cuts.get(i);
+            long rowBytes = (long) channels[first] * widths[first]
+                    * (first == 0 ? cluster.frameBytesPerValue() : cluster.bytesPerValue());
+            int[] in = bounds[i];
+            for (int j = i + 1; j < m; j++) {
+                BlockRows block = rf.block(first, cuts.get(j));
+                int[] out = bounds[j];
+                java.util.Arrays.fill(busy, 0);
+                double move = 0;
+                for (int p = 0; p < n; p++) {
+                    int s = out[p];
+                    int e = out[p + 1];
+                    if (e <= s) {
+                        continue;
+                    }
+                    busy[p] += block.millis(times[p], s, e);
+                    if (p == 0) {
+                        continue;
+                    }
+                    int ns = block.needStart(s);
+                    int ne = block.needEnd(e);
+                    int missing = ne - ns;
+                    if (first > 0) {
+                        missing -= Math.max(0, Math.min(ne, in[p + 1]) - Math.max(ns, in[p]));
+                    }
+                    if (missing > 0) {
+                        move += links[p].serialisationMillis(rowBytes * missing) + links[p].latencyMs();
+                    }
+                }
+                double c = 0;
+                for (double b : busy) {
+                    c = Math.max(c, b);
+                }
+                compute[i][j] = c;
+                link[i][j] = move;
+            }
+        }
+        List<List<FusedBlock>> lists = new ArrayList<>(linkFactors.length);
         double[] best = new double[m];
         int[] from = new int[m];
-        for (int j = 1; j < m; j++) {
-            best[j] = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < j; i++) {
-                double c = best[i] + cost(w, cluster, heights, times, weights, cuts.get(i), cuts.get(j), programs);
-                if (c < best[j]) {
-                    best[j] = c;
-                    from[j] = i;
+        for (double factor : linkFactors) {
+            for (int j = 1; j < m; j++) {
+                best[j] = Double.POSITIVE_INFINITY;
+                for (int i = 0; i < j; i++) {
+                    double c = best[i] + compute[i][j] + factor * link[i][j];
+                    if (c < best[j]) {
+                        best[j] = c;
+                        from[j] = i;
+                    }
                 }
             }
+            List<Integer> ends = new ArrayList<>();
+            for (int j = m - 1; j > 0; j = from[j]) {
+                ends.add(0, cuts.get(j));
+            }
+            lists.add(FusedBlocks.fromEnds(model, ends));
         }
-        List<Integer> ends = new ArrayList<>();
-        for (int j = m - 1; j > 0; j = from[j]) {
-            ends.add(0, cuts.get(j));
-        }
-        return FusedBlocks.fromEnds(model, ends);
+        return lists;
     }
 
-    private static double cost(Workload w, Cluster cluster, int[] heights, LayerTimes[] times, double[] weights,
-                               int first, int last, Map<Long, List<LayerStep>> programs) {
-        ModelSpec model = w.model();
-        List<Piece> out = ModnnScheme.split(heights[last], weights);
-        List<Piece> in = ModnnScheme.split(heights[first], weights);
-        long rowBytes = (long) model.channels()[first] * model.widths(w.width())[first]
-                * (first == 0 ? cluster.frameBytesPerValue() : cluster.bytesPerValue());
-        double compute = 0;
-        double link = 0;
-        for (Piece piece : out) {
-            long key = ((long) first << 48) | ((long) last << 32) | ((long) piece.rows().start() << 16) | piece.rows().end();
-            var program = programs.computeIfAbsent(key, k -> ReceptiveField.program(model, heights, first, last,
-                    piece.rows()));
-            int p = piece.isZone() ? 0 : piece.owner().index() + 1;
-            compute = Math.max(compute, times[p].millis(program));
-            if (piece.isZone()) {
-                continue;
-            }
-            RowRange need = program.get(0).inputRows();
-            RowRange own = first == 0 ? RowRange.EMPTY : in.stream().filter(q -> q.owner().equals(piece.owner()))
-                    .map(Piece::rows).findFirst().orElse(RowRange.EMPTY);
-            int missing = need.size() - need.intersect(own).size();
-            var l = cluster.network().link(piece.owner().index());
-            link += l.serialisationMillis(rowBytes * missing) + (missing > 0 ? l.latencyMs() : 0);
+    /** Share boundaries as {@link ModnnScheme#split} draws them: participant p gets {@code [b[p], b[p+1])}. */
+    private static int[] split(int rows, double[] weights) {
+        double total = 0;
+        for (double x : weights) {
+            total += x;
         }
-        return compute + link;
+        int[] b = new int[weights.length + 1];
+        double acc = 0;
+        int start = 0;
+        for (int i = 0; i < weights.length; i++) {
+            acc += weights[i];
+            int end = i == weights.length - 1 ? rows : (int) Math.round(rows * acc / total);
+            if (end > start) {
+                start = end;
+            }
+            b[i + 1] = start;
+        }
+        return b;
     }
 }

@@ -5,7 +5,8 @@ import dev.halp.partitioner.plan.BlockPlan;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.Participant;
 import dev.halp.partitioner.plan.Piece;
-import dev.halp.partitioner.rf.ReceptiveField;
+import dev.halp.partitioner.sim.BlockRows;
+import dev.halp.partitioner.sim.RowCache;
 import dev.halp.partitioner.rf.RowRange;
 import dev.halp.partitioner.plan.SegmentPlan;
 
@@ -59,11 +60,10 @@ final class HaloLayout {
             t = targets(rows, weights);
             int[] newEnds = new int[n - 1];
             int[] newStarts = new int[n - 1];
+            BlockRows rf = RowCache.of(model, height).block(next.first(), next.last());
             for (int k = 0; k < n - 1; k++) {
-                int hi = ends[k] <= 0 ? 0 : ReceptiveField.neededRows(model, heights, next.first(), next.last(),
-                        RowRange.of(ends[k] - 1, ends[k])).end();
-                int lo = starts[k] >= nextRows ? rows : ReceptiveField.neededRows(model, heights, next.first(),
-                        next.last(), RowRange.of(starts[k], starts[k] + 1)).start();
+                int hi = ends[k] <= 0 ? 0 : rf.needEnd(ends[k]);
+                int lo = starts[k] >= nextRows ? rows : rf.needStart(starts[k]);
                 newEnds[k] = Math.min(t[k + 1], lo);
                 newStarts[k] = Math.max(t[k + 1], hi);
             }

@@ -3,16 +3,18 @@ package dev.halp.partitioner.scheme;
 import dev.halp.partitioner.cost.Cluster;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.SegmentPlan;
-import dev.halp.partitioner.rf.LayerStep;
 import dev.halp.partitioner.sim.PlanSimulator;
 import dev.halp.partitioner.sim.Resources;
 import dev.halp.partitioner.sim.Timeline;
 
+import dev.halp.partitioner.plan.BlockPlan;
+
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -34,6 +36,22 @@ public final class HalpScheme implements CollaborationScheme {
     /** Largest number of final blocks tried on the host alone. */
     static final int MAX_TAIL = 2;
 
+    static int lastSimulations;
+
+    /**
+     * Every number of secondaries is tried, but only with one block list and no host tail first (the
+     * probe); the other block lists and tails, which move the finish by a few percent, are tried only if
+     * the probe is within this factor of the best plan so far.
+     */
+    static final double PROBE_MARGIN = 1.10;
+
+    /**
+     * Block lists tried per number of secondaries: {@link BlockDp} with the whole link time of every
+     * exchange charged, and with a quarter of it (interior-first computation hides most of an exchange,
+     * so shorter blocks with less halo recomputation may win). The simulator judges.
+     */
+    static final double[] LINK_FACTORS = {1, 0.25};
+
     @Override
     public String name() {
         return "halp";
@@ -42,72 +60,95 @@ public final class HalpScheme implements CollaborationScheme {
     @Override
     public SchemePlan plan(Workload w, Cluster cluster) {
         PlanSimulator sim = new PlanSimulator(cluster, true, false);
-        Map<Long, List<LayerStep>> programs = new HashMap<>();
         SchemePlan local = new LocalScheme().plan(w, cluster);
-        SegmentPlan bestPlan = local.plan();
-        Timeline bestTimeline = local.timeline();
+        Search search = new Search(w, sim, local.plan(), local.timeline());
         double[] speeds = Speeds.of(w, cluster);
         Integer[] order = IntStream.range(0, cluster.size()).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -speeds[i + 1]).thenComparing(i -> i))
                 .toArray(Integer[]::new);
-        int worse = 0;
-        for (int k = 1; k <= cluster.size() && worse < 1; k++) {
+        for (int k = 1; k <= cluster.size(); k++) {
             double[] weights = new double[cluster.size() + 1];
             weights[0] = speeds[0];
             for (int j = 0; j < k; j++) {
                 weights[order[j] + 1] = speeds[order[j] + 1];
             }
-            List<FusedBlock> blocks = BlockDp.choose(w, cluster, weights, programs);
-            Candidate best = null;
-            for (int tail = 0; tail < Math.min(MAX_TAIL + 1, blocks.size()); tail++) {
-                Candidate c = balance(w, sim, blocks, tail, weights, ROUNDS);
-                if (c != null && (best == null || c.finish() < best.finish())) {
-                    best = c;
+            List<List<FusedBlock>> tried = new ArrayList<>();
+            double probe = Double.NaN;
+            for (List<FusedBlock> blocks : BlockDp.choose(w, cluster, weights, LINK_FACTORS)) {
+                if (tried.contains(blocks)) {
+                    continue;
+                }
+                tried.add(blocks);
+                for (int tail = 0; tail < Math.min(MAX_TAIL + 1, blocks.size()); tail++) {
+                    if (!Double.isNaN(probe) && probe > PROBE_MARGIN * search.bestTimeline.makespan()) {
+                        break;
+                    }
+                    double f = search.balance(blocks, tail, weights, ROUNDS);
+                    if (Double.isNaN(probe)) {
+                        probe = f;
+                    }
                 }
             }
-            if (best != null && best.finish() < bestTimeline.makespan()) {
-                bestPlan = best.plan();
-                bestTimeline = best.timeline();
-                worse = 0;
-            } else {
-                worse++;
-            }
         }
+        lastSimulations = search.simulations;
+        SegmentPlan bestPlan = search.bestPlan;
+        Timeline bestTimeline = search.bestTimeline;
         if (bestPlan != local.plan()) {
             bestTimeline = new PlanSimulator(cluster, true).run(bestPlan, w.tasks()); // with labels
         }
         return new SchemePlan(name(), w, bestPlan, bestTimeline, local.localMs());
     }
 
-    private record Candidate(SegmentPlan plan, Timeline timeline, int tail, double[] weights) {
-        double finish() {
-            return timeline.makespan();
-        }
-    }
+    /** The best plan so far, and every layout already simulated (rebalancing often lands on one twice). */
+    private static final class Search {
+        final Workload w;
+        final PlanSimulator sim;
+        final Set<List<BlockPlan>> seen = new HashSet<>();
+        SegmentPlan bestPlan;
+        Timeline bestTimeline;
+        int simulations;
 
-    /**
-     * {@code rounds} layouts of one block list and host tail, each rebalanced from the last one's
-     * timeline; the best plan seen (with the rebalanced shares to go on from), or null if none is valid.
-     */
-    private static Candidate balance(Workload w, PlanSimulator sim, List<FusedBlock> blocks, int tail,
-                                     double[] start, int rounds) {
-        double[] weights = start;
-        Candidate best = null;
-        for (int round = 0; round < rounds; round++) {
-            SegmentPlan plan;
-            try {
-                plan = HaloLayout.plan(w.model(), w.height(), w.width(), blocks, weights, tail).validate();
-            } catch (IllegalArgumentException e) {
-                return best;
-            }
-            Timeline t = sim.run(plan, w.tasks());
-            double[] next = rebalance(weights, t);
-            if (best == null || t.makespan() < best.finish()) {
-                best = new Candidate(plan, t, tail, next);
-            }
-            weights = next;
+        Search(Workload w, PlanSimulator sim, SegmentPlan plan, Timeline timeline) {
+            this.w = w;
+            this.sim = sim;
+            this.bestPlan = plan;
+            this.bestTimeline = timeline;
         }
-        return best;
+
+        /**
+         * Up to {@code rounds} layouts of one block list and host tail, each rebalanced from the last one's
+         * timeline. A chain stops early when a layout was already simulated (its successors would be too)
+         * or when a round is slower than the round before (rebalancing moves away from the optimum).
+         */
+        double balance(List<FusedBlock> blocks, int tail, double[] start, int rounds) {
+            double[] weights = start;
+            double previous = Double.POSITIVE_INFINITY;
+            double chainBest = Double.POSITIVE_INFINITY;
+            for (int round = 0; round < rounds; round++) {
+                SegmentPlan plan;
+                try {
+                    plan = HaloLayout.plan(w.model(), w.height(), w.width(), blocks, weights, tail).validate();
+                } catch (IllegalArgumentException e) {
+                    return chainBest;
+                }
+                if (!seen.add(plan.blocks())) {
+                    return chainBest;
+                }
+                simulations++;
+                Timeline t = sim.run(plan, w.tasks());
+                if (t.makespan() < bestTimeline.makespan()) {
+                    bestPlan = plan;
+                    bestTimeline = t;
+                }
+                chainBest = Math.min(chainBest, t.makespan());
+                if (t.makespan() > previous) {
+                    return chainBest;
+                }
+                previous = t.makespan();
+                weights = rebalance(weights, t);
+            }
+            return chainBest;
+        }
     }
 
     /**

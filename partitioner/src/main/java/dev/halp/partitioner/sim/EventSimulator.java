@@ -30,6 +30,17 @@ public final class EventSimulator {
                 dependents.get(d).add(op.id());
             }
         }
+        double[] duration = new double[n];
+        int[] bordersOf = new int[n];
+        double[] wholeOf = new double[n];
+        java.util.Arrays.fill(bordersOf, -1);
+        for (Op op : ops) {
+            duration[op.id()] = op.durationMs();
+        }
+        for (int i = 0; i < graph.splits(); i++) {
+            bordersOf[graph.splitInterior(i)] = graph.splitBorders(i);
+            wholeOf[graph.splitInterior(i)] = graph.splitWhole(i);
+        }
         double[] ready = new double[n];
         double[] start = new double[n];
         double[] end = new double[n];
@@ -75,8 +86,14 @@ public final class EventSimulator {
             }
             int id = q.remove(pick);
             Op op = ops.get(id);
+            int borders = bordersOf[id];
+            if (borders >= 0 && remaining[borders] == 1 && ready[borders] <= bestStart) {
+                // the halo is already there: one pass over the whole piece, nothing left for the borders
+                duration[id] = wholeOf[id];
+                duration[borders] = 0;
+            }
             start[id] = bestStart;
-            end[id] = bestStart + op.durationMs();
+            end[id] = bestStart + duration[id];
             done[id] = end[id] + op.delayMs();
             freeAt[bestResource] = end[id];
             for (int d : dependents.get(id)) {

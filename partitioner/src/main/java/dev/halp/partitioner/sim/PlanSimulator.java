@@ -9,7 +9,6 @@ import dev.halp.partitioner.plan.Participant;
 import dev.halp.partitioner.plan.Piece;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.plan.Transfer;
-import dev.halp.partitioner.rf.LayerStep;
 import dev.halp.partitioner.rf.RowRange;
 
 import java.util.ArrayList;
@@ -33,6 +32,11 @@ public final class PlanSimulator {
     private final boolean interiorFirst;
     private final boolean labels;
     private RowCache cache;
+    /** Layer times per participant (host first) for the frame size of {@link #timesFor}. */
+    private LayerTimes[] times;
+    private ModelSpec timesModel;
+    private int timesHeight;
+    private int timesWidth;
 
     public PlanSimulator(Cluster cluster, boolean interiorFirst) {
         this(cluster, interiorFirst, true);
@@ -50,22 +54,26 @@ public final class PlanSimulator {
             throw new IllegalArgumentException("plan uses " + plan.secondaries() + " secondaries, cluster has " + cluster.size());
         }
         if (cache == null || !cache.serves(plan.model(), plan.height())) {
-            cache = new RowCache(plan.model(), plan.height());
+            cache = RowCache.of(plan.model(), plan.height());
         }
         OpGraph graph = new OpGraph(Resources.count(cluster.size()));
-        Map<Participant, LayerTimes> times = new HashMap<>();
+        if (times == null || timesModel != plan.model() || timesHeight != plan.height() || timesWidth != plan.width()) {
+            times = new LayerTimes[cluster.size() + 1];
+            timesModel = plan.model();
+            timesHeight = plan.height();
+            timesWidth = plan.width();
+        }
         List<List<Transfer>> transfers = new ArrayList<>();
         for (int b = 0; b <= plan.blocks().size(); b++) {
-            transfers.add(plan.transfers(b));
+            transfers.add(plan.exchange() == SegmentPlan.Exchange.HALO ? haloTransfers(plan, b) : plan.transfers(b));
         }
         for (int t = 0; t < tasks; t++) {
-            addFrame(graph, plan, t, times, transfers);
+            addFrame(graph, plan, t, transfers);
         }
         return EventSimulator.run(graph);
     }
 
-    private void addFrame(OpGraph g, SegmentPlan plan, int task, Map<Participant, LayerTimes> times,
-                          List<List<Transfer>> transfers) {
+    private void addFrame(OpGraph g, SegmentPlan plan, int task, List<List<Transfer>> transfers) {
         ModelSpec model = plan.model();
         int[] channels = model.channels();
         int[] widths = model.widths(plan.width());
@@ -95,14 +103,137 @@ public final class PlanSimulator {
                 if (piece.rows().isEmpty()) {
                     continue;
                 }
-                LayerTimes lt = times.computeIfAbsent(piece.owner(), p -> cluster.device(p)
-                        .times(model, plan.height(), plan.width(), 1));
+                LayerTimes lt = timesOf(piece.owner(), plan);
                 int op = addPiece(g, plan, b, piece, task, lt, held.get(piece.owner()),
                         own.getOrDefault(piece.owner(), List.of()));
                 next.computeIfAbsent(piece.owner(), k -> new ArrayList<>()).add(new Holding(piece.rows(), op));
             }
             held = next;
         }
+    }
+
+    /**
+     * {@link SegmentPlan#transfers(int)} of a {@code HALO} plan, in the same order, from the shared
+     * receptive-field tables instead of slice programs (the planner simulates many layouts). For each
+     * receiver in participant order: the input rows its pieces need that it did not compute in the block
+     * before, split by the piece that computed them; then transfers of one sender to one receiver are
+     * merged into the fewest ranges, pairs in order of first appearance.
+     */
+    List<Transfer> haloTransfers(SegmentPlan plan, int b) {
+        List<dev.halp.partitioner.plan.BlockPlan> blocks = plan.blocks();
+        if (b == blocks.size()) {
+            List<Transfer> gather = new ArrayList<>();
+            for (Piece piece : blocks.get(b - 1).pieces()) {
+                if (!piece.isZone() && !piece.rows().isEmpty()) {
+                    gather.add(new Transfer(b, piece.owner(), Participant.HOST, piece.rows()));
+                }
+            }
+            return gather;
+        }
+        FusedBlock block = blocks.get(b).block();
+        BlockRows rf = cache.block(block);
+        List<Piece> pieces = blocks.get(b).pieces();
+        java.util.TreeMap<Participant, List<RowRange>> needs = new java.util.TreeMap<>();
+        for (Piece piece : pieces) {
+            if (!piece.rows().isEmpty()) {
+                needs.computeIfAbsent(piece.owner(), k -> new ArrayList<>(2))
+                        .add(rf.need(piece.rows().start(), piece.rows().end()));
+            }
+        }
+        List<Piece> before = b == 0 ? List.of() : blocks.get(b - 1).pieces();
+        // (from, to) pairs in order of first appearance, each with its ranges
+        List<Participant[]> pairs = new ArrayList<>();
+        List<List<RowRange>> ranges = new ArrayList<>();
+        for (Map.Entry<Participant, List<RowRange>> e : needs.entrySet()) {
+            Participant to = e.getKey();
+            List<RowRange> missing = union(e.getValue());
+            if (b == 0) {
+                if (!to.isHost()) {
+                    for (RowRange m : missing) {
+                        add(pairs, ranges, Participant.HOST, to, m);
+                    }
+                }
+                continue;
+            }
+            for (Piece held : before) {
+                if (held.owner().equals(to) && !held.rows().isEmpty()) {
+                    missing = subtract(missing, held.rows());
+                }
+            }
+            for (RowRange m : missing) {
+                for (Piece source : before) {
+                    RowRange part = source.rows().intersect(m);
+                    if (!part.isEmpty()) {
+                        add(pairs, ranges, source.owner(), to, part);
+                    }
+                }
+            }
+        }
+        List<Transfer> out = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            for (RowRange r : union(ranges.get(i))) {
+                out.add(new Transfer(b, pairs.get(i)[0], pairs.get(i)[1], r));
+            }
+        }
+        return out;
+    }
+
+    private static void add(List<Participant[]> pairs, List<List<RowRange>> ranges, Participant from,
+                            Participant to, RowRange rows) {
+        for (int i = 0; i < pairs.size(); i++) {
+            if (pairs.get(i)[0].equals(from) && pairs.get(i)[1].equals(to)) {
+                ranges.get(i).add(rows);
+                return;
+            }
+        }
+        pairs.add(new Participant[] {from, to});
+        List<RowRange> list = new ArrayList<>(2);
+        list.add(rows);
+        ranges.add(list);
+    }
+
+    /** Sorted, disjoint, non-adjacent ranges covering the same rows. */
+    private static List<RowRange> union(List<RowRange> in) {
+        List<RowRange> sorted = new ArrayList<>(in);
+        sorted.removeIf(RowRange::isEmpty);
+        sorted.sort(java.util.Comparator.naturalOrder());
+        List<RowRange> out = new ArrayList<>(sorted.size());
+        for (RowRange r : sorted) {
+            if (!out.isEmpty() && out.get(out.size() - 1).end() >= r.start()) {
+                RowRange last = out.remove(out.size() - 1);
+                out.add(RowRange.of(last.start(), Math.max(last.end(), r.end())));
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static List<RowRange> subtract(List<RowRange> from, RowRange m) {
+        List<RowRange> next = new ArrayList<>(from.size() + 1);
+        for (RowRange r : from) {
+            if (!r.overlaps(m)) {
+                next.add(r);
+                continue;
+            }
+            if (r.start() < m.start()) {
+                next.add(RowRange.of(r.start(), m.start()));
+            }
+            if (m.end() < r.end()) {
+                next.add(RowRange.of(m.end(), r.end()));
+            }
+        }
+        return next;
+    }
+
+    private LayerTimes timesOf(Participant p, SegmentPlan plan) {
+        int i = p.isHost() ? 0 : p.index() + 1;
+        LayerTimes lt = times[i];
+        if (lt == null) {
+            lt = cluster.device(p).times(plan.model(), plan.height(), plan.width(), 1);
+            times[i] = lt;
+        }
+        return lt;
     }
 
     /**
@@ -122,44 +253,31 @@ public final class PlanSimulator {
         int device = Resources.device(piece.owner());
         String label = labels ? "b" + b + " " + piece : "";
         FusedBlock block = plan.blocks().get(b).block();
-        RowRange need = cache.need(block, piece.rows());
-        List<LayerStep> whole = cache.program(block, piece.rows());
-        RowRange interior = interiorFirst ? interior(block, piece.rows(), own) : piece.rows();
+        BlockRows rows = cache.block(block);
+        RowRange need = rows.need(piece.rows().start(), piece.rows().end());
+        double whole = rows.millis(lt, piece.rows().start(), piece.rows().end());
+        RowRange interior = interiorFirst ? interior(rows, piece.rows(), own) : piece.rows();
         if (interior.isEmpty() || interior.equals(piece.rows())) {
-            return g.add(task, device, lt.millis(whole), 0, label, deps(all, need));
+            return g.add(task, device, whole, 0, label, deps(all, need));
         }
-        List<LayerStep> inner = cache.program(block, interior);
-        int first = g.add(task, device, lt.millis(inner), 0, labels ? label + " interior " + interior : "",
-                deps(own, cache.need(block, interior)));
+        int first = g.add(task, device, rows.millis(lt, interior.start(), interior.end()), 0,
+                labels ? label + " interior " + interior : "", deps(own, rows.need(interior.start(), interior.end())));
         int[] rest = deps(all, need);
         int[] withFirst = java.util.Arrays.copyOf(rest, rest.length + 1);
         withFirst[rest.length] = first;
-        return g.add(task, device, borderMillis(lt, whole, inner), 0, labels ? label + " borders" : "", withFirst);
-    }
-
-    /**
-     * The border pass reuses the rows the interior pass computed in every layer: it computes, per layer, only
-     * the rows the interior did not, and pays each layer's fixed cost again (approximated by the layer's
-     * time on one row).
-     */
-    static double borderMillis(LayerTimes lt, List<LayerStep> whole, List<LayerStep> interior) {
-        double sum = 0;
-        for (int i = 0; i < whole.size(); i++) {
-            LayerStep w = whole.get(i);
-            LayerStep in = interior.get(i);
-            double extra = lt.millis(w.layer(), w.paddedRows()) - lt.millis(in.layer(), in.paddedRows());
-            sum += Math.max(0, extra) + lt.millis(w.layer(), 1);
-        }
-        return sum;
+        int borders = g.add(task, device, rows.borderMillis(lt, piece.rows().start(), piece.rows().end(),
+                interior.start(), interior.end()), 0, labels ? label + " borders" : "", withFirst);
+        g.split(first, borders, whole);
+        return borders;
     }
 
     /** The largest run of a piece's rows computable from rows the owner holds itself. */
-    private RowRange interior(FusedBlock block, RowRange rows, List<Holding> own) {
+    private static RowRange interior(BlockRows block, RowRange rows, List<Holding> own) {
         RowRange best = RowRange.EMPTY;
         for (Holding h : own) {
             // first row whose need starts inside h, first row whose need ends beyond h (needs are monotone)
-            int a = search(rows.start(), rows.end(), r -> cache.need(block, RowRange.of(r, r + 1)).start() >= h.rows().start());
-            int e = search(rows.start(), rows.end(), r -> cache.need(block, RowRange.of(r, r + 1)).end() > h.rows().end());
+            int a = search(rows.start(), rows.end(), r -> block.needStart(r) >= h.rows().start());
+            int e = search(rows.start(), rows.end(), r -> block.needEnd(r + 1) > h.rows().end());
             RowRange r = a < e ? RowRange.of(a, e) : RowRange.EMPTY;
             if (r.size() > best.size()) {
                 best = r;
@@ -181,11 +299,25 @@ public final class PlanSimulator {
         return lo;
     }
 
+    private static final int[] NONE = new int[0];
+
     private static int[] deps(List<Holding> holdings, RowRange rows) {
         if (holdings == null) {
-            return new int[0];
+            return NONE;
         }
-        return holdings.stream().filter(h -> h.op() >= 0 && h.rows().overlaps(rows)).mapToInt(Holding::op)
-                .distinct().toArray();
+        int[] out = new int[holdings.size()];
+        int n = 0;
+        for (Holding h : holdings) {
+            if (h.op() >= 0 && h.rows().overlaps(rows)) {
+                boolean dup = false;
+                for (int i = 0; i < n && !dup; i++) {
+                    dup = out[i] == h.op();
+                }
+                if (!dup) {
+                    out[n++] = h.op();
+                }
+            }
+        }
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 }

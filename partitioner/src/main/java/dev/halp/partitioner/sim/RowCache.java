@@ -2,58 +2,69 @@ package dev.halp.partitioner.sim;
 
 import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.plan.FusedBlock;
-import dev.halp.partitioner.rf.LayerStep;
-import dev.halp.partitioner.rf.ReceptiveField;
 import dev.halp.partitioner.rf.RowRange;
 
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Receptive-field answers for one model at one frame height, memoised: a planner simulates hundreds of
- * layouts of the same blocks, and the slice programs and single-row input windows they ask for repeat.
- * A range's input rows are the union of its first and last rows' windows (windows are monotone in the
- * row), so single-row windows answer every range.
+ * Receptive-field tables ({@link BlockRows}) for one model at one frame height, one per layer run, built
+ * on first use and shared by every planner and simulator (they do not depend on how rows are shared): a
+ * planner simulates hundreds of layouts of the same blocks.
  */
-final class RowCache {
+public final class RowCache {
+
+    private record Key(ModelSpec model, int height) { }
+
+    private static final Map<Key, RowCache> ALL = new ConcurrentHashMap<>();
+    private static volatile RowCache last;
 
     private final ModelSpec model;
     private final int height;
     private final int[] heights;
-    private final Map<Long, List<LayerStep>> programs = new HashMap<>();
-    private final Map<Long, int[][]> rowNeeds = new HashMap<>();
+    private final int layers;
+    private final BlockRows[] blocks;
 
-    RowCache(ModelSpec model, int height) {
+    private RowCache(ModelSpec model, int height) {
         this.model = model;
         this.height = height;
         this.heights = model.heights(height);
+        this.layers = model.features().size();
+        this.blocks = new BlockRows[(layers + 1) * (layers + 1)];
+    }
+
+    /** The shared tables of a model at a frame height. */
+    public static RowCache of(ModelSpec model, int height) {
+        RowCache c = last;
+        if (c != null && c.height == height && (c.model == model || c.model.equals(model))) {
+            return c;
+        }
+        c = ALL.computeIfAbsent(new Key(model, height), k -> new RowCache(model, height));
+        last = c;
+        return c;
     }
 
     boolean serves(ModelSpec m, int h) {
-        return m.equals(model) && h == height;
+        return h == height && (m == model || m.equals(model));
     }
 
-    List<LayerStep> program(FusedBlock block, RowRange rows) {
-        long key = ((long) block.first() << 48) | ((long) block.last() << 32) | ((long) rows.start() << 16) | rows.end();
-        return programs.computeIfAbsent(key, k -> ReceptiveField.program(model, heights, block.first(),
-                block.last(), rows));
+    /** The table of layers {@code [first, last)}. */
+    public BlockRows block(int first, int last) {
+        int i = first * (layers + 1) + last;
+        BlockRows b = blocks[i];
+        if (b == null) {
+            b = new BlockRows(model, heights, first, last);
+            blocks[i] = b; // racing builders compute equal tables
+        }
+        return b;
+    }
+
+    BlockRows block(FusedBlock block) {
+        return block(block.first(), block.last());
     }
 
     /** The block input rows that output rows {@code rows} need. */
     RowRange need(FusedBlock block, RowRange rows) {
-        int[][] n = rowNeeds.computeIfAbsent(((long) block.first() << 32) | block.last(), k -> singleRows(block));
-        return RowRange.of(n[0][rows.start()], n[1][rows.end() - 1]);
-    }
-
-    private int[][] singleRows(FusedBlock block) {
-        int rows = heights[block.last()];
-        int[][] n = new int[2][rows];
-        for (int r = 0; r < rows; r++) {
-            RowRange in = ReceptiveField.neededRows(model, heights, block.first(), block.last(), RowRange.of(r, r + 1));
-            n[0][r] = in.start();
-            n[1][r] = in.end();
-        }
-        return n;
+        return block(block).need(rows.start(), rows.end());
     }
 }
