@@ -43,7 +43,9 @@ public final class EmbeddedRun {
 
     public Map<String, Object> run() throws Exception {
         EmbeddedKafkaBroker broker = null;
-        if (options.bootstrap == null) {
+        if (options.bootstrap != null) {
+            options.startFrom = "latest"; // a broker of the user's may hold frames of earlier runs
+        } else {
             broker = EmbeddedKafkaBroker.forTests().start();
             options.bootstrap = broker.bootstrapServers();
             out.println("kafka broker (KRaft) on " + options.bootstrap);
@@ -52,11 +54,11 @@ public final class EmbeddedRun {
             if (broker != null) {
                 broker.createTopics(1, options.framesTopic, options.resultsTopic, options.deadLetterTopic);
             }
-            return runJob();
+            return runJob(broker != null);
         }
     }
 
-    private Map<String, Object> runJob() throws Exception {
+    private Map<String, Object> runJob(boolean freshBroker) throws Exception {
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, options.secondaries + 1);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
@@ -69,8 +71,10 @@ public final class EmbeddedRun {
                 options.model, options.secondaries);
         AtomicLong sent = new AtomicLong();
         Thread producer = new Thread(() -> publish(sent), "camera-simulator");
+        // on a broker of the user's, older results may sit in the topics: count only this run's
         try (ResultsWatcher watcher = new ResultsWatcher(options.bootstrap, options.resultsTopic,
-                options.deadLetterTopic)) {
+                options.deadLetterTopic, freshBroker)) {
+            watcher.poll(Duration.ofMillis(500));
             warmUp(watcher, job);
             producer.start();
             long started = System.currentTimeMillis();
@@ -114,15 +118,22 @@ public final class EmbeddedRun {
         }
     }
 
-    /** One uncounted frame through the whole pipeline, so the camera starts on a warm job. */
+    /**
+     * Uncounted frames through the whole pipeline, so the cameras start on a warm job. Sent again every 5 s:
+     * a source that starts at the latest offsets may begin after the first one was written.
+     */
     private void warmUp(ResultsWatcher watcher, JobClient job) throws Exception {
-        try (CameraSimulator sim = simulator()) {
-            sim.send(sim.frame(ResultsWatcher.WARM_UP, 0, System.currentTimeMillis(), 0));
-        }
         long until = System.currentTimeMillis() + 180_000;
-        while (!watcher.warmedUp() && !stop && System.currentTimeMillis() < until
-                && !job.getJobStatus().get().isGloballyTerminalState()) {
-            watcher.poll(Duration.ofMillis(200));
+        long nextSend = 0;
+        try (CameraSimulator sim = simulator()) {
+            for (long n = 0; !watcher.warmedUp() && !stop && System.currentTimeMillis() < until
+                    && !job.getJobStatus().get().isGloballyTerminalState(); ) {
+                if (System.currentTimeMillis() >= nextSend) {
+                    sim.send(sim.frame(ResultsWatcher.WARM_UP, n++, System.currentTimeMillis(), 0));
+                    nextSend = System.currentTimeMillis() + 5_000;
+                }
+                watcher.poll(Duration.ofMillis(200));
+            }
         }
         out.println(watcher.warmedUp() ? "pipeline warm: starting the cameras" : "no warm-up result: starting anyway");
     }

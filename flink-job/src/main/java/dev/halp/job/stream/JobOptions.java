@@ -36,6 +36,10 @@ public class JobOptions implements Serializable {
     @Option(names = "--group-id", defaultValue = "halp", description = "consumer group (default: ${DEFAULT-VALUE})")
     public String groupId;
 
+    @Option(names = "--start-from", defaultValue = "committed",
+            description = "committed (else earliest), earliest or latest offsets of the frames topic (default: ${DEFAULT-VALUE})")
+    public String startFrom;
+
     @Option(names = "--model", defaultValue = "vgg16", description = "vgg16, vgg11, mobilenet-v1, tiny (default: ${DEFAULT-VALUE})")
     public String model;
 
@@ -109,6 +113,8 @@ public class JobOptions implements Serializable {
         require(deadlineMs > 0, "--deadline-ms", "must be positive, got " + deadlineMs);
         require(deadlineClock.equals("capture") || deadlineClock.equals("ingest"), "--deadline-clock",
                 "must be capture or ingest, got '" + deadlineClock + "'");
+        require(java.util.List.of("committed", "earliest", "latest").contains(startFrom), "--start-from",
+                "must be committed, earliest or latest, got '" + startFrom + "'");
         require(threads >= 1, "--threads", "must be at least 1, got " + threads);
         require(maxWidth > 0 && maxHeight > 0, maxWidth > 0 ? "--max-height" : "--max-width", "must be positive");
         require(bufferTimeoutMs >= 0, "--buffer-timeout-ms", "must not be negative");

@@ -38,12 +38,13 @@ final class ResultsWatcher implements AutoCloseable {
     /** Camera id of the frame that warms the pipeline up; not counted. */
     static final String WARM_UP = "warm-up";
 
-    ResultsWatcher(String bootstrap, String resultsTopic, String deadLetterTopic) {
+    /** {@code fromStart}: read the topics from the beginning (a fresh broker) or only what arrives from now on. */
+    ResultsWatcher(String bootstrap, String resultsTopic, String deadLetterTopic, boolean fromStart) {
         this.resultsTopic = resultsTopic;
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "halp-run-watcher-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromStart ? "earliest" : "latest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new StringDeserializer(), new StringDeserializer());

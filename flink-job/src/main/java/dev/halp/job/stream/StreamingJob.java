@@ -30,7 +30,8 @@ public final class StreamingJob {
         WatermarkStrategy<IncomingFrame> watermarks = KafkaConnectors.captureTime(
                 Duration.ofMillis(o.outOfOrdernessMs), Duration.ofSeconds(5));
         DataStream<IncomingFrame> frames = env
-                .fromSource(KafkaConnectors.frameSource(o.bootstrap, o.framesTopic, o.groupId, o.frameLimits()),
+                .fromSource(KafkaConnectors.frameSource(o.bootstrap, o.framesTopic, o.groupId, o.frameLimits(),
+                                o.startFrom),
                         watermarks, "frames")
                 .uid("frame-source").setParallelism(1);
         frames.getTransformation().setCoLocationGroupKey("halp-edge-servers");

@@ -19,6 +19,7 @@ class JobOptionsTest {
             "--bootstrap h:9092 --results-topic bad/topic   | --results-topic: not a valid Kafka name",
             "--bootstrap h:9092 --weights /no/such.params   | --weights: file not found",
             "--bootstrap h:9092 --warmup-size 10x10         | --warmup-size: sizes must be at least 32x32",
+            "--bootstrap h:9092 --start-from yesterday      | --start-from: must be committed, earliest or latest",
             "--scheme halp                                   | --bootstrap: required"})
     void badOptionsFailBeforeSubmissionNamingTheOption(String args, String message) {
         Exception e = assertThrows(IllegalArgumentException.class, () -> HalpJobMain.main(args.trim().split("\\s+")));

@@ -22,15 +22,23 @@ public final class KafkaConnectors {
     private KafkaConnectors() {
     }
 
-    /** Frames from {@code topic}, earliest offsets first, never failing on a bad record. */
+    /**
+     * Frames from {@code topic}, never failing on a bad record. {@code startFrom}: {@code committed} (the
+     * group's committed offsets, else the earliest), {@code earliest} or {@code latest}.
+     */
     public static KafkaSource<IncomingFrame> frameSource(String bootstrap, String topic, String groupId,
-                                                         FrameLimits limits) {
+                                                         FrameLimits limits, String startFrom) {
         return KafkaSource.<IncomingFrame>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopics(topic)
                 .setGroupId(groupId)
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(switch (startFrom) {
+                    case "earliest" -> OffsetsInitializer.earliest();
+                    case "latest" -> OffsetsInitializer.latest();
+                    case "committed" -> OffsetsInitializer.committedOffsets(
+                            org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
+                    default -> throw new IllegalArgumentException("unknown start '" + startFrom + "'");
+                })
                 .setDeserializer(new FrameDeserializationSchema(limits))
                 .setProperty("partition.discovery.interval.ms", "10000")
                 .build();
