@@ -64,13 +64,28 @@ final class RunCommand implements Callable<Integer> {
         }
         EmbeddedRun run = new EmbeddedRun(job, new EmbeddedRun.Camera(frames, cameras, fps, width, height, images),
                 spec.commandLine().getOut());
-        Thread hook = new Thread(run::stop, "halp-run-shutdown");
+        // Ctrl-C: ask the run to finish, and hold the JVM until it has cancelled the job, printed its
+        // summary and stopped the broker
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            run.stop();
+            try {
+                finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "halp-run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        Map<String, Object> summary = run.run();
+        Map<String, Object> summary;
+        try {
+            summary = run.run();
+        } finally {
+            finished.countDown();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C: the hook already ran
+            // Ctrl-C: the hook is running
         }
         long in = ((Number) summary.get("frames_in")).longValue();
         long accounted = ((Number) summary.get("results")).longValue() + ((Number) summary.get("misses")).longValue()

@@ -81,7 +81,13 @@ public final class EmbeddedRun {
             long lastPrint = started;
             long lastProgress = started;
             long idleLimit = Math.max(60_000, 10 * options.deadlineMs);
-            while (!stop) {
+            long stopAt = 0;
+            while (true) {
+                if (stop && stopAt == 0) {
+                    // Ctrl-C: no new frames; the ones in flight still end as a result or a miss
+                    stopAt = System.currentTimeMillis() + options.deadlineMs + 5_000;
+                    producer.interrupt();
+                }
                 if (watcher.poll(Duration.ofMillis(200)) > 0) {
                     lastProgress = System.currentTimeMillis();
                 }
@@ -94,8 +100,8 @@ public final class EmbeddedRun {
                             (watcher.met() + watcher.missed()) / secs, watcher.missed(), watcher.deadLetters(),
                             watcher.percentile(50), watcher.percentile(99), 100 * watcher.hitRatio());
                 }
-                boolean allSent = camera.frames() > 0 && sent.get() >= camera.frames() && !producer.isAlive();
-                if (allSent && watcher.accounted() >= sent.get()) {
+                boolean allSent = (stop || camera.frames() > 0 && sent.get() >= camera.frames()) && !producer.isAlive();
+                if (allSent && watcher.accounted() >= sent.get() || stopAt > 0 && now > stopAt) {
                     break;
                 }
                 if (job.getJobStatus().get().isGloballyTerminalState()) {
