@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 /**
  * Plans one frame (or batch) with a scheme for a host and N identical secondaries and prints the plan:
  * blocks, rows per participant, predicted finish and speedup over the host alone. {@code --bench N}
- * times N plans after as many warm-up plans and prints the time per plan.
+ * times N plans after at least N warm-up plans and 2 s of warm-up, and prints the median time per plan.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Plan a frame with Local, MoDNN or HALP and print the predicted timeline.")
@@ -68,7 +68,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--out", description = "also write the plan as JSON to this file (input of verify --plan)")
     Path out;
 
-    @Option(names = "--bench", defaultValue = "0", description = "time this many plans after as many warm-up plans")
+    @Option(names = "--bench", defaultValue = "0", description = "time this many plans after warm-up (at least as many plans and 2 s); prints the median")
     int bench;
 
     @Option(names = "--json", description = "end with one JSON object on the last line")
@@ -112,7 +112,8 @@ final class PlanCommand implements Callable<Integer> {
         Map<String, Object> result = PlanJson.toMap(plan);
         if (bench > 0) {
             double perPlan = bench(s, w, cluster);
-            o.printf("planning time: %.3f ms per plan (%d plans after %d warm-up plans)%n", perPlan, bench, bench);
+            o.printf("planning time: %.3f ms per plan (median of %d plans after %d warm-up plans)%n", perPlan, bench,
+                    warmUps);
             result.put("plan_ms", PlanJson.round(perPlan));
         }
         if (out != null) {
@@ -134,9 +135,17 @@ final class PlanCommand implements Callable<Integer> {
         }
     }
 
+    /** Warm-up plans run for at least this long (and at least --bench plans), so the JIT has compiled the planner. */
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
+
+    private int warmUps;
+
     private double bench(CollaborationScheme s, Workload w, Cluster cluster) {
-        for (int i = 0; i < bench; i++) {
+        long start = System.nanoTime();
+        warmUps = 0;
+        while (warmUps < bench || System.nanoTime() - start < WARM_UP_NANOS) {
             s.plan(w, cluster);
+            warmUps++;
         }
         double[] ms = new double[bench];
         for (int i = 0; i < bench; i++) {

@@ -28,10 +28,22 @@ public record FlopProfile(String name, double effectiveGflops, double memoryGBps
         }
     }
 
+    /** The last answer, checked first: planners ask for the same tables thousands of times. */
+    private record Last(FlopProfile profile, ModelSpec model, int height, int width, int batch, LayerTimes times) { }
+
+    private static volatile Last last;
+
     @Override
     public LayerTimes times(ModelSpec model, int height, int width, int batch) {
-        return CACHE.computeIfAbsent(this + "@" + DeviceProfile.key(model, height, width, batch),
+        Last l = last;
+        if (l != null && l.model == model && l.height == height && l.width == width && l.batch == batch
+                && (l.profile == this || l.profile.equals(this))) {
+            return l.times;
+        }
+        LayerTimes t = CACHE.computeIfAbsent(this + "@" + DeviceProfile.key(model, height, width, batch),
                 k -> build(model, height, width, batch));
+        last = new Last(this, model, height, width, batch, t);
+        return t;
     }
 
     private LayerTimes build(ModelSpec model, int height, int width, int batch) {

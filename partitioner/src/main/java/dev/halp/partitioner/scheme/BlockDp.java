@@ -29,14 +29,20 @@ final class BlockDp {
 
     /** Blocks minimising the summed block costs for rows shared by {@code weights} (host first). */
     static List<FusedBlock> choose(Workload w, Cluster cluster, double[] weights) {
-        return choose(w, cluster, weights, new double[] {1}).get(0);
+        LayerTimes[] times = new LayerTimes[weights.length];
+        for (int p = 0; p < weights.length; p++) {
+            times[p] = (p == 0 ? cluster.host() : cluster.secondaries().get(p - 1))
+                    .times(w.model(), w.height(), w.width(), 1);
+        }
+        return choose(w, cluster, times, weights, new double[] {1}).get(0);
     }
 
     /**
-     * One block list per link factor, in the factors' order (equal lists repeated); the block costs are
+     * One block list per link factor ({@code times}: every participant's layer times, host first), in the factors' order (equal lists repeated); the block costs are
      * computed once for all factors.
      */
-    static List<List<FusedBlock>> choose(Workload w, Cluster cluster, double[] weights, double[] linkFactors) {
+    static List<List<FusedBlock>> choose(Workload w, Cluster cluster, LayerTimes[] times, double[] weights,
+                                         double[] linkFactors) {
         ModelSpec model = w.model();
         List<Integer> cuts = new ArrayList<>();
         cuts.add(0);
@@ -47,14 +53,9 @@ final class BlockDp {
         int[] channels = model.channels();
         RowCache rf = RowCache.of(model, w.height());
         int n = weights.length;
-        LayerTimes[] times = new LayerTimes[n];
         Link[] links = new Link[n];
-        for (int p = 0; p < n; p++) {
-            if (weights[p] > 0) {
-                var device = p == 0 ? cluster.host() : cluster.secondaries().get(p - 1);
-                times[p] = device.times(model, w.height(), w.width(), 1);
-                links[p] = p == 0 ? null : cluster.network().link(p - 1);
-            }
+        for (int p = 1; p < n; p++) {
+            links[p] = cluster.network().link(p - 1);
         }
         // cumulative share boundaries of every cut's rows: bounds[c][p] .. bounds[c][p + 1] is p's share
         int[][] bounds = new int[m][];

@@ -1,6 +1,7 @@
 package dev.halp.partitioner.scheme;
 
 import dev.halp.partitioner.cost.Cluster;
+import dev.halp.partitioner.cost.LayerTimes;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.sim.PlanSimulator;
@@ -36,8 +37,6 @@ public final class HalpScheme implements CollaborationScheme {
     /** Largest number of final blocks tried on the host alone. */
     static final int MAX_TAIL = 2;
 
-    static int lastSimulations;
-
     /**
      * Every number of secondaries is tried, but only with one block list and no host tail first (the
      * probe); the other block lists and tails, which move the finish by a few percent, are tried only if
@@ -66,6 +65,11 @@ public final class HalpScheme implements CollaborationScheme {
         Integer[] order = IntStream.range(0, cluster.size()).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -speeds[i + 1]).thenComparing(i -> i))
                 .toArray(Integer[]::new);
+        LayerTimes[] times = new LayerTimes[cluster.size() + 1];
+        for (int p = 0; p < times.length; p++) {
+            times[p] = (p == 0 ? cluster.host() : cluster.secondaries().get(p - 1))
+                    .times(w.model(), w.height(), w.width(), 1);
+        }
         for (int k = 1; k <= cluster.size(); k++) {
             double[] weights = new double[cluster.size() + 1];
             weights[0] = speeds[0];
@@ -74,7 +78,7 @@ public final class HalpScheme implements CollaborationScheme {
             }
             List<List<FusedBlock>> tried = new ArrayList<>();
             double probe = Double.NaN;
-            for (List<FusedBlock> blocks : BlockDp.choose(w, cluster, weights, LINK_FACTORS)) {
+            for (List<FusedBlock> blocks : BlockDp.choose(w, cluster, times, weights, LINK_FACTORS)) {
                 if (tried.contains(blocks)) {
                     continue;
                 }
@@ -90,7 +94,6 @@ public final class HalpScheme implements CollaborationScheme {
                 }
             }
         }
-        lastSimulations = search.simulations;
         SegmentPlan bestPlan = search.bestPlan;
         Timeline bestTimeline = search.bestTimeline;
         if (bestPlan != local.plan()) {
@@ -106,7 +109,6 @@ public final class HalpScheme implements CollaborationScheme {
         final Set<List<BlockPlan>> seen = new HashSet<>();
         SegmentPlan bestPlan;
         Timeline bestTimeline;
-        int simulations;
 
         Search(Workload w, PlanSimulator sim, SegmentPlan plan, Timeline timeline) {
             this.w = w;
@@ -134,7 +136,6 @@ public final class HalpScheme implements CollaborationScheme {
                 if (!seen.add(plan.blocks())) {
                     return chainBest;
                 }
-                simulations++;
                 Timeline t = sim.run(plan, w.tasks());
                 if (t.makespan() < bestTimeline.makespan()) {
                     bestPlan = plan;
