@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
 /**
  * Plans one frame (or batch) with a scheme for a host and N identical secondaries and prints the plan:
  * blocks, rows per participant, predicted finish and speedup over the host alone. {@code --bench N}
- * times N plans after at least N warm-up plans and 2 s of warm-up, and prints the median time per plan.
+ * times N plans after warm-up (at least N plans and 2 s, up to 300 plans within 10 s) and prints the median
+ * time per plan.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Plan a frame with Local, MoDNN or HALP and print the predicted timeline.")
@@ -68,7 +69,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--out", description = "also write the plan as JSON to this file (input of verify --plan)")
     Path out;
 
-    @Option(names = "--bench", defaultValue = "0", description = "time this many plans after warm-up (at least as many plans and 2 s); prints the median")
+    @Option(names = "--bench", defaultValue = "0", description = "time this many plans after warm-up (at least as many plans and 2 s, up to 300 plans); prints the median")
     int bench;
 
     @Option(names = "--json", description = "end with one JSON object on the last line")
@@ -135,15 +136,21 @@ final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    /** Warm-up plans run for at least this long (and at least --bench plans), so the JIT has compiled the planner. */
+    /**
+     * Warm-up: at least --bench plans and 2 s, and up to 300 plans within 10 s, so that the JIT has compiled
+     * the planner's hot paths (fewer than about 200 plans leave them interpreted in part).
+     */
     private static final long WARM_UP_NANOS = 2_000_000_000L;
+    private static final long WARM_UP_MAX_NANOS = 10_000_000_000L;
+    private static final int WARM_UP_PLANS = 300;
 
     private int warmUps;
 
     private double bench(CollaborationScheme s, Workload w, Cluster cluster) {
         long start = System.nanoTime();
         warmUps = 0;
-        while (warmUps < bench || System.nanoTime() - start < WARM_UP_NANOS) {
+        while (warmUps < bench || System.nanoTime() - start < WARM_UP_NANOS
+                || (warmUps < WARM_UP_PLANS && System.nanoTime() - start < WARM_UP_MAX_NANOS)) {
             s.plan(w, cluster);
             warmUps++;
         }

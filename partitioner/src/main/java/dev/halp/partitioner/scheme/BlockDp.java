@@ -64,40 +64,55 @@ final class BlockDp {
         }
         double[][] compute = new double[m][m];
         double[][] link = new double[m][m];
-        double[] busy = new double[n];
+        long[] rowBytes = new long[m];
         for (int i = 0; i < m; i++) {
             int first = cuts.get(i);
-            long rowBytes = (long) channels[first] * widths[first]
+            rowBytes[i] = (long) channels[first] * widths[first]
                     * (first == 0 ? cluster.frameBytesPerValue() : cluster.bytesPerValue());
-            int[] in = bounds[i];
-            for (int j = i + 1; j < m; j++) {
-                BlockRows block = rf.block(first, cuts.get(j));
-                int[] out = bounds[j];
-                java.util.Arrays.fill(busy, 0);
+        }
+        // busy[i][p]: participant p's time on its share of the block [cuts[i], cuts[j]), for the current j
+        double[][] busy = new double[m][n];
+        for (int j = 1; j < m; j++) {
+            int last = cuts.get(j);
+            // a block's windows depend only on where it ends: one table, suffix sums over its layers
+            BlockRows rows = rf.block(0, last);
+            int[] out = bounds[j];
+            for (int p = 0; p < n; p++) {
+                int s = out[p];
+                int e = out[p + 1];
+                double suffix = 0;
+                int l = last;
+                for (int i = j - 1; i >= 0; i--) {
+                    if (e > s) {
+                        for (int first = cuts.get(i); l > first; ) {
+                            l--;
+                            suffix += times[p].millis(l, rows.layerRows(l, s, e));
+                        }
+                    }
+                    busy[i][p] = suffix;
+                }
+            }
+            for (int i = 0; i < j; i++) {
+                int first = cuts.get(i);
+                int[] in = bounds[i];
+                double c = 0;
                 double move = 0;
                 for (int p = 0; p < n; p++) {
+                    c = Math.max(c, busy[i][p]);
                     int s = out[p];
                     int e = out[p + 1];
-                    if (e <= s) {
+                    if (p == 0 || e <= s) {
                         continue;
                     }
-                    busy[p] += block.millis(times[p], s, e);
-                    if (p == 0) {
-                        continue;
-                    }
-                    int ns = block.needStart(s);
-                    int ne = block.needEnd(e);
+                    int ns = rows.needStart(first, s);
+                    int ne = rows.needEnd(first, e);
                     int missing = ne - ns;
                     if (first > 0) {
                         missing -= Math.max(0, Math.min(ne, in[p + 1]) - Math.max(ns, in[p]));
                     }
                     if (missing > 0) {
-                        move += links[p].serialisationMillis(rowBytes * missing) + links[p].latencyMs();
+                        move += links[p].serialisationMillis(rowBytes[i] * missing) + links[p].latencyMs();
                     }
-                }
-                double c = 0;
-                for (double b : busy) {
-                    c = Math.max(c, b);
                 }
                 compute[i][j] = c;
                 link[i][j] = move;
@@ -111,7 +126,7 @@ final class BlockDp {
                 best[j] = Double.POSITIVE_INFINITY;
                 for (int i = 0; i < j; i++) {
                     double c = best[i] + compute[i][j] + factor * link[i][j];
-                    if (c < best[j]) {
+                    if (c < best[j] - 1e-9) { // near ties (rounding): the longer block
                         best[j] = c;
                         from[j] = i;
                     }

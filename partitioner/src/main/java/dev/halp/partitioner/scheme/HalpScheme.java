@@ -44,6 +44,9 @@ public final class HalpScheme implements CollaborationScheme {
      */
     static final double PROBE_MARGIN = 1.10;
 
+    /** A chain whose rebalanced layout is still this much slower than the best plan stops. */
+    static final double HOPELESS = 1.5;
+
     /**
      * Block lists tried per number of secondaries: {@link BlockDp} with the whole link time of every
      * exchange charged, and with a quarter of it (interior-first computation hides most of an exchange,
@@ -119,8 +122,9 @@ public final class HalpScheme implements CollaborationScheme {
 
         /**
          * Up to {@code rounds} layouts of one block list and host tail, each rebalanced from the last one's
-         * timeline. A chain stops early when a layout was already simulated (its successors would be too)
-         * or when a round is slower than the round before (rebalancing moves away from the optimum).
+         * timeline. A chain stops early when a layout was already simulated (its successors would be too),
+         * when a round is slower than the round before (rebalancing moves away from the optimum) or when a
+         * rebalanced layout is still far behind the best plan.
          */
         double balance(List<FusedBlock> blocks, int tail, double[] start, int rounds) {
             double[] weights = start;
@@ -142,7 +146,7 @@ public final class HalpScheme implements CollaborationScheme {
                     bestTimeline = t;
                 }
                 chainBest = Math.min(chainBest, t.makespan());
-                if (t.makespan() > previous) {
+                if (t.makespan() > previous || (round > 0 && t.makespan() > HOPELESS * bestTimeline.makespan())) {
                     return chainBest;
                 }
                 previous = t.makespan();

@@ -17,6 +17,7 @@ import dev.halp.partitioner.rf.RowRange;
 public final class BlockRows {
 
     private final int first;
+    private final int[] heights;
     private final int outRows;
     private final int inRows;
     /** {@code lo[i][s]}: unclipped first input row of layer {@code first + i} for output rows starting at s. */
@@ -26,6 +27,7 @@ public final class BlockRows {
 
     BlockRows(ModelSpec model, int[] heights, int first, int last) {
         this.first = first;
+        this.heights = heights;
         this.outRows = heights[last];
         this.inRows = heights[first];
         int n = last - first;
@@ -68,6 +70,25 @@ public final class BlockRows {
     /** Block input rows that output rows {@code [s, e)} read ({@code s < e}). */
     public RowRange need(int s, int e) {
         return RowRange.of(needStart(s), needEnd(e));
+    }
+
+    /**
+     * Padded rows layer {@code layer} (of this block) runs on for the block's output rows {@code [s, e)}. A
+     * block's windows do not depend on where it starts, so the table of {@code [0, last)} answers every
+     * block that ends at {@code last}.
+     */
+    public int layerRows(int layer, int s, int e) {
+        return hi[layer - first][e] - lo[layer - first][s];
+    }
+
+    /** First input row of layer {@code layer} (of this block) that output rows starting at {@code s} read. */
+    public int needStart(int layer, int s) {
+        return Math.max(0, lo[layer - first][s]);
+    }
+
+    /** End of the input rows of layer {@code layer} (of this block) that output rows ending at {@code e} read. */
+    public int needEnd(int layer, int e) {
+        return Math.min(heights[layer], hi[layer - first][e]);
     }
 
     /** Time of output rows {@code [s, e)} in one pass; zero for no rows. */
