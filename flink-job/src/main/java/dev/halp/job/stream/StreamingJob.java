@@ -36,7 +36,8 @@ public final class StreamingJob {
                 .uid("frame-source").setParallelism(1);
         frames.getTransformation().setCoLocationGroupKey("halp-edge-servers");
         HalpJob.build(frames,
-                KafkaConnectors.resultSink(o.bootstrap, o.resultsTopic, guarantee),
-                KafkaConnectors.deadLetterSink(o.bootstrap, o.deadLetterTopic, guarantee), o);
+                // transactional ids follow the output topic, so a restored job finishes its predecessor's
+                KafkaConnectors.resultSink(o.bootstrap, o.resultsTopic, guarantee, "halp-" + o.resultsTopic),
+                KafkaConnectors.deadLetterSink(o.bootstrap, o.deadLetterTopic, guarantee, "halp-" + o.resultsTopic), o);
     }
 }

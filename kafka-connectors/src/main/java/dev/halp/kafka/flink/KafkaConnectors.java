@@ -54,15 +54,20 @@ public final class KafkaConnectors {
                 .withIdleness(idleness);
     }
 
-    /** Results as JSON, keyed by camera id. EXACTLY_ONCE needs checkpointing and a transactional id prefix. */
-    public static KafkaSink<ResultRecord> resultSink(String bootstrap, String topic, DeliveryGuarantee guarantee) {
-        return sink(bootstrap, guarantee, "halp-results", (ResultRecord r, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
+    /**
+     * Results as JSON, keyed by camera id. EXACTLY_ONCE needs checkpointing; {@code txPrefix} must be unique
+     * per job on a broker (transactional ids of two jobs must not collide).
+     */
+    public static KafkaSink<ResultRecord> resultSink(String bootstrap, String topic, DeliveryGuarantee guarantee,
+                                                     String txPrefix) {
+        return sink(bootstrap, guarantee, txPrefix + "-results", (ResultRecord r, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
                 null, r.completionMillis, bytes(r.cameraId), bytes(Json.write(r))));
     }
 
     /** Dead letters as JSON (the original bytes base64-encoded). */
-    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, String topic, DeliveryGuarantee guarantee) {
-        return sink(bootstrap, guarantee, "halp-dead-letters", (DeadLetter d, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, String topic, DeliveryGuarantee guarantee,
+                                                       String txPrefix) {
+        return sink(bootstrap, guarantee, txPrefix + "-dead-letters", (DeadLetter d, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
                 null, null, null, bytes(Json.write(d))));
     }
 
