@@ -25,19 +25,11 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "overhead", mixinStandardHelpOptions = true,
             description = "Flink job (local scheme) frames/s against a plain DJL loop on the same frames and threads.")
-    static final class Overhead implements Callable<Integer> {
+    static final class Overhead extends FrameCommand implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--model", defaultValue = "vgg16", description = "(default: ${DEFAULT-VALUE})")
-        String model;
-
-        @Option(names = "--height", defaultValue = "224", description = "(default: ${DEFAULT-VALUE})")
-        int height;
-
-        @Option(names = "--width", defaultValue = "224", description = "(default: ${DEFAULT-VALUE})")
-        int width;
 
         @Option(names = "--frames", defaultValue = "30", description = "frames per side (default: ${DEFAULT-VALUE})")
         int frames;
@@ -50,7 +42,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Options.frameSize(spec, Options.model(spec, model), height, width);
+            validatedModel(spec);
             if (frames < 2) {
                 throw Options.bad(spec, "--frames", "must be at least 2");
             }

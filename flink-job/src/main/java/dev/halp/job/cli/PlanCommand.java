@@ -30,19 +30,11 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Plan a frame with Local, MoDNN or HALP and print the predicted timeline.")
-final class PlanCommand implements Callable<Integer> {
+final class PlanCommand extends FrameCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "vgg16", description = "vgg16, vgg11, mobilenet-v1 or tiny (default: ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--height", defaultValue = "224", description = "frame height (default: ${DEFAULT-VALUE})")
-    int height;
-
-    @Option(names = "--width", defaultValue = "224", description = "frame width (default: ${DEFAULT-VALUE})")
-    int width;
 
     @Option(names = "--secondaries", defaultValue = "2", description = "secondary edge servers (default: ${DEFAULT-VALUE})")
     int secondaries;
@@ -77,8 +69,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelSpec spec = Options.model(this.spec, model);
-        Options.frameSize(this.spec, spec, height, width);
+        ModelSpec spec = validatedModel(this.spec);
         if (secondaries < 0) {
             throw Options.bad(this.spec, "--secondaries", "must not be negative, got " + secondaries);
         }

@@ -31,19 +31,11 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = "Measure per-layer CPU times by rows (DJL) and write a device profile.")
-final class ProfileCommand implements Callable<Integer> {
+final class ProfileCommand extends FrameCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "vgg16", description = "vgg16, vgg11, mobilenet-v1 or tiny (default: ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--height", defaultValue = "224", description = "frame height (default: ${DEFAULT-VALUE})")
-    int height;
-
-    @Option(names = "--width", defaultValue = "224", description = "frame width (default: ${DEFAULT-VALUE})")
-    int width;
 
     @Option(names = "--threads", defaultValue = "1", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE})")
     int threads;
@@ -59,8 +51,7 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelSpec spec = Options.model(this.spec, model);
-        Options.frameSize(this.spec, spec, height, width);
+        ModelSpec spec = validatedModel(this.spec);
         if (threads < 1 || points < 1 || repeats < 1) {
             String option = threads < 1 ? "--threads" : points < 1 ? "--points" : "--repeats";
             throw Options.bad(this.spec, option, "must be at least 1");

@@ -29,19 +29,11 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Check that HALP segmented inference equals whole-frame inference.")
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand extends FrameCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "vgg16", description = "vgg16, vgg11, mobilenet-v1 or tiny (default: ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--height", defaultValue = "224", description = "frame height (default: ${DEFAULT-VALUE})")
-    int height;
-
-    @Option(names = "--width", defaultValue = "224", description = "frame width (default: ${DEFAULT-VALUE})")
-    int width;
 
     @Option(names = "--segments", defaultValue = "3", description = "secondary edge servers (default: ${DEFAULT-VALUE})")
     int segments;
@@ -75,8 +67,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SegmentPlan saved = savedPlan();
-        ModelSpec spec = Options.model(this.spec, model);
-        Options.frameSize(this.spec, spec, height, width);
+        ModelSpec spec = validatedModel(this.spec);
         Options.existingFile(this.spec, "--weights", weights);
         if (segments < 1) {
             throw Options.bad(this.spec, "--segments", "must be at least 1, got " + segments);
