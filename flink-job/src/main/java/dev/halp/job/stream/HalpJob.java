@@ -69,6 +69,7 @@ public final class HalpJob {
             current = stage(current, keys, participants, new BlockStage(b, model, cleanupAfter, warmups), "block " + b);
         }
         SingleOutputStreamOperator<ResultRecord> merged = current
+                .union(split.getSideOutput(FrameSplit.ANNOUNCEMENTS))
                 .keyBy(RowsMessage::frameKey)
                 .process(new FrameMerge(model, cleanupAfter, warmups))
                 .name("host: merge + head").uid("merge").setParallelism(1);

@@ -204,6 +204,25 @@ class StreamingJobIntegrationTest {
         assertTrue(r.deadLetters.stream().allMatch(d -> d.original != null && d.original.length > 0));
     }
 
+    /** Deadlines no frame can meet: every frame is shed early and still ends as exactly one miss. */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void framesThatCannotMeetTheirDeadlineAreShedAndReportedAsMisses() throws Exception {
+        JobOptions o = options("halp", "shed");
+        o.deadlineMs = 1;
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            records.add(FrameCodec.encode(CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i)));
+        }
+        Run r = run(o, records, 10, 0);
+        assertEquals(10, r.results.size());
+        Set<Long> frames = new HashSet<>();
+        for (ResultRecord res : r.results) {
+            assertEquals(ResultRecord.MISSED, res.status, Json.write(res));
+            assertTrue(frames.add(res.sequence), "frame " + res.sequence + " reported twice");
+        }
+    }
+
     record Run(List<ResultRecord> results, List<DeadLetter> deadLetters) { }
 
     private static Run run(JobOptions o, List<byte[]> records, int results, int deadLetters) throws Exception {

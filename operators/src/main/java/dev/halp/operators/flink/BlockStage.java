@@ -48,6 +48,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     private transient Counter rows;
     private transient Counter bytesIn;
     private transient Counter expired;
+    private transient Counter shed;
 
     /** {@code warmups}: plans whose pieces each subtask runs once in {@code open()}, before any frame. */
     public BlockStage(int block, ModelConfig modelConfig, long cleanupAfterMs, PlanSpec... warmups) {
@@ -70,6 +71,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         rows = metrics.counter("rowsComputed");
         bytesIn = metrics.counter("bytesIn");
         expired = metrics.counter("expiredFrames");
+        shed = metrics.counter("shedMessages");
         for (PlanSpec spec : warmups) {
             StageView view = views.computeIfAbsent(spec, sp -> StageView.of(plans.plan(sp), block, me));
             for (StageView.Work w : view.work) {
@@ -89,6 +91,12 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             return;
         }
         String key = m.frameKey();
+        if (System.currentTimeMillis() > m.deadlineMillis) {
+            // past its deadline: the merge reports the miss; computing it would only delay the frames behind
+            shed.inc();
+            pending.remove(key);
+            return;
+        }
         Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m);
         StageView view = views.computeIfAbsent(m.plan, s -> StageView.of(plans.plan(s), block, me));
         if (!covers(p.parts, view.needs)) {

@@ -24,7 +24,8 @@ import java.util.List;
 
 /**
  * The host's last step, keyed by frame: gathers the final rows of every participant, stitches them in row
- * order and runs the head. A processing-time timer at the frame's deadline emits a miss record with what is
+ * order and runs the head. The split announces every frame here directly, so the deadline runs from the
+ * moment the frame enters the job even if none of its rows ever arrives. A processing-time timer at the frame's deadline emits a miss record with what is
  * known if parts are still missing (a watermark cannot pass a frame whose parts are in flight, so an
  * event-time timer could only fire after the slowest part); parts arriving after that are counted and
  * dropped. An event-time timer later clears the frame's state.
@@ -39,6 +40,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
     private transient JobPlans plans;
     private transient MapState<Integer, RowsMessage> parts;
     private transient ValueState<Boolean> closed;
+    private transient ValueState<RowsMessage> announced;
     private transient Counter results;
     private transient Counter misses;
     private transient Counter lateParts;
@@ -57,6 +59,8 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         parts = getRuntimeContext().getMapState(new MapStateDescriptor<>("parts", Types.INT,
                 TypeInformation.of(RowsMessage.class)));
         closed = getRuntimeContext().getState(new ValueStateDescriptor<>("closed", Types.BOOLEAN));
+        announced = getRuntimeContext().getState(new ValueStateDescriptor<>("announced",
+                TypeInformation.of(RowsMessage.class)));
         var g = getRuntimeContext().getMetricGroup();
         results = g.counter("results");
         misses = g.counter("misses");
@@ -74,12 +78,18 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
     @Override
     public void processElement(RowsMessage m, Context ctx, Collector<ResultRecord> out) throws Exception {
         if (Boolean.TRUE.equals(closed.value())) {
-            lateParts.inc();
+            if (!m.isAnnouncement()) {
+                lateParts.inc();
+            }
             return;
         }
-        if (parts.isEmpty()) {
+        if (parts.isEmpty() && announced.value() == null) {
             ctx.timerService().registerProcessingTimeTimer(m.deadlineMillis);
             ctx.timerService().registerEventTimeTimer(m.captureMillis + cleanupAfterMs);
+        }
+        if (m.isAnnouncement()) {
+            announced.update(m);
+            return;
         }
         parts.put(m.rowStart, m);
         SegmentPlan plan = plans.plan(m.plan);
@@ -93,7 +103,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         list.forEach(p -> store.put(p.rows(), p.tensor()));
         long t0 = System.nanoTime();
         float[] scores = model.head(store.take(RowRange.of(0, rows)))[0];
-        ResultRecord r = Results.of(list, plan, System.currentTimeMillis());
+        ResultRecord r = Results.of(m, list, plan, System.currentTimeMillis());
         r.es.get("host").computeMs += (System.nanoTime() - t0) / 1e6;
         Results.setOutput(r, scores);
         r.status = r.completionMillis <= m.deadlineMillis ? ResultRecord.MET : ResultRecord.MISSED;
@@ -107,15 +117,17 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
             parts.clear();
             closed.clear();
-            return;
-        }
-        if (Boolean.TRUE.equals(closed.value()) || parts.isEmpty()) {
+            announced.clear();
             return;
         }
         List<RowsMessage> list = new ArrayList<>();
         parts.values().forEach(list::add);
-        SegmentPlan plan = plans.plan(list.get(0).plan);
-        ResultRecord r = Results.of(list, plan, System.currentTimeMillis());
+        RowsMessage header = list.isEmpty() ? announced.value() : list.get(0);
+        if (Boolean.TRUE.equals(closed.value()) || header == null) {
+            return;
+        }
+        SegmentPlan plan = plans.plan(header.plan);
+        ResultRecord r = Results.of(header, list, plan, System.currentTimeMillis());
         r.status = ResultRecord.MISSED;
         r.error = "deadline passed with " + r.partsReceived + " of " + r.partsExpected + " final parts";
         count(r);
@@ -130,6 +142,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
 
     private void close(Context ctx, long deadlineTimer) throws Exception {
         parts.clear();
+        announced.clear();
         closed.update(true);
         if (deadlineTimer >= 0) {
             ctx.timerService().deleteProcessingTimeTimer(deadlineTimer);

@@ -30,6 +30,8 @@ import java.util.TreeMap;
 public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
+    /** One announcement per frame, straight to the merge, so a frame whose rows never arrive still ends as a miss. */
+    public static final OutputTag<RowsMessage> ANNOUNCEMENTS = new OutputTag<>("announcements") { };
 
     private final String scheme;
     private final String model;
@@ -42,6 +44,7 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
     private transient Map<Long, PlanSpec> specs;
     private transient Counter framesIn;
     private transient Counter deadLetters;
+    private transient Counter shed;
 
     /** {@code configured}: a planner's plan for frames of its size (others get the scheme's default), or null. */
     public FrameSplit(String scheme, String model, int secondaries, long deadlineMs, boolean ingestClock,
@@ -60,6 +63,7 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
         specs = new TreeMap<>();
         framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        shed = getRuntimeContext().getMetricGroup().counter("shedFrames");
     }
 
     @Override
@@ -91,6 +95,14 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
         header.deadlineMillis = (ingestClock ? System.currentTimeMillis() : f.captureMillis) + deadlineMs;
         header.plan = spec;
         Timings timings = Timings.of(secondaries + 1);
+        header.block = RowsMessage.ANNOUNCE;
+        header.timings = timings;
+        header.sentAtMillis = System.currentTimeMillis();
+        ctx.output(ANNOUNCEMENTS, header);
+        if (System.currentTimeMillis() > header.deadlineMillis) {
+            shed.inc(); // too late already: computing it would only delay the frames behind it
+            return;
+        }
         List<RowsMessage> messages = new ArrayList<>();
         for (Map.Entry<Integer, List<RowRange>> e : needsOfBlockZero(plan).entrySet()) {
             for (RowRange r : RowRanges.union(e.getValue())) {

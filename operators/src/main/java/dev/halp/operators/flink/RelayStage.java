@@ -48,6 +48,10 @@ public class RelayStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             return;
         }
         String key = m.frameKey();
+        if (System.currentTimeMillis() > m.deadlineMillis) {
+            pending.remove(key); // past its deadline: the merge reports the miss
+            return;
+        }
         Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m);
         if (!BlockStage.covers(p.parts, List.of(RowRange.of(0, plan.inputHeight(block))))) {
             if (p.parts.length == 1) {

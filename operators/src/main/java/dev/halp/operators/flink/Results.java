@@ -20,8 +20,9 @@ public final class Results {
     private Results() {
     }
 
-    static ResultRecord of(List<RowsMessage> parts, SegmentPlan plan, long now) {
-        RowsMessage first = parts.get(0);
+    /** {@code header}: any message of the frame (a part, or the split's announcement when no part came). */
+    static ResultRecord of(RowsMessage header, List<RowsMessage> parts, SegmentPlan plan, long now) {
+        RowsMessage first = header;
         ResultRecord r = new ResultRecord();
         r.cameraId = first.cameraId;
         r.sequence = first.sequence;
@@ -51,7 +52,7 @@ public final class Results {
         }
         List<Piece> last = plan.blocks().get(plan.blocks().size() - 1).pieces();
         r.partsExpected = (int) last.stream().filter(p -> !p.rows().isEmpty()).count();
-        r.partsReceived = parts.size();
+        r.partsReceived = (int) parts.stream().filter(p -> !p.isAnnouncement()).count();
         return r;
     }
 

@@ -10,6 +10,9 @@ import dev.halp.partitioner.rf.RowRange;
  */
 public class RowsMessage {
 
+    /** {@code block} of the split's announcement to the merge: a frame exists, its deadline runs. No rows. */
+    public static final int ANNOUNCE = -1;
+
     public String cameraId;
     public long sequence;
     public long captureMillis;
@@ -36,6 +39,10 @@ public class RowsMessage {
 
     public RowRange rows() {
         return RowRange.of(rowStart, rowEnd);
+    }
+
+    public boolean isAnnouncement() {
+        return block == ANNOUNCE;
     }
 
     public TensorBytes tensor() {

@@ -102,6 +102,27 @@ class FrameMergeTest {
         assertEquals(expectedSha, results().get(0).scoresSha256);
     }
 
+    /** A frame the split announced but whose rows never came (shed, or lost upstream) still ends as a miss. */
+    @Test
+    void anAnnouncedFrameWithoutPartsEndsAsAMissAtItsDeadline() throws Exception {
+        harness.setProcessingTime(0);
+        RowsMessage announcement = parts(5_000).get(0);
+        announcement.block = RowsMessage.ANNOUNCE;
+        announcement.shape = null;
+        announcement.data = null;
+        announcement.rowStart = 0;
+        announcement.rowEnd = 0;
+        harness.processElement(announcement, 1000);
+        assertEquals(0, results().size());
+        harness.setProcessingTime(5_000);
+        List<ResultRecord> r = results();
+        assertEquals(1, r.size());
+        assertEquals(ResultRecord.MISSED, r.get(0).status);
+        assertEquals(0, r.get(0).partsReceived);
+        harness.processWatermark(1000 + CLEANUP_AFTER);
+        assertEquals(0, harness.numKeyedStateEntries());
+    }
+
     @Test
     void aPartMissingAtTheDeadlineGivesAMissAndLatePartsAreDropped() throws Exception {
         long deadline = 5_000;
