@@ -77,8 +77,11 @@ public final class ProportionalSplit {
         return new SegmentPlan(model, height, width, n, List.of(plans)).validate();
     }
 
-    /** Weighted boundary rows between consecutive secondaries. */
-    static int[] targets(int rows, double[] weights) {
+    /**
+     * Weighted boundary rows between consecutive shares: {@code t[k]} ends share {@code k} (the last share
+     * ends at {@code rows}). Non-decreasing; an empty share has equal neighbouring boundaries.
+     */
+    public static int[] targets(int rows, double[] weights) {
         double total = Arrays.stream(weights).sum();
         int[] t = new int[weights.length - 1];
         double acc = 0;

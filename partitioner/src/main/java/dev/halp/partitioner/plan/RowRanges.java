@@ -35,22 +35,27 @@ public final class RowRanges {
     static List<RowRange> subtract(List<RowRange> from, List<RowRange> minus) {
         List<RowRange> current = union(from);
         for (RowRange m : minus) {
-            List<RowRange> next = new ArrayList<>();
-            for (RowRange r : current) {
-                if (!r.overlaps(m)) {
-                    next.add(r);
-                    continue;
-                }
-                if (r.start() < m.start()) {
-                    next.add(RowRange.of(r.start(), m.start()));
-                }
-                if (m.end() < r.end()) {
-                    next.add(RowRange.of(m.end(), r.end()));
-                }
-            }
-            current = next;
+            current = subtract(current, m);
         }
         return current;
+    }
+
+    /** Rows of {@code from} (disjoint ranges) not in {@code minus}, in the same order. */
+    public static List<RowRange> subtract(List<RowRange> from, RowRange minus) {
+        List<RowRange> next = new ArrayList<>(from.size() + 1);
+        for (RowRange r : from) {
+            if (!r.overlaps(minus)) {
+                next.add(r);
+                continue;
+            }
+            if (r.start() < minus.start()) {
+                next.add(RowRange.of(r.start(), minus.start()));
+            }
+            if (minus.end() < r.end()) {
+                next.add(RowRange.of(minus.end(), r.end()));
+            }
+        }
+        return next;
     }
 
     /** Merges transfers between the same two participants into the fewest ranges, in a stable order. */

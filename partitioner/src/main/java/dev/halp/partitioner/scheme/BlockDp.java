@@ -6,6 +6,7 @@ import dev.halp.partitioner.cost.Link;
 import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.FusedBlocks;
+import dev.halp.partitioner.plan.ProportionalSplit;
 import dev.halp.partitioner.sim.BlockRows;
 import dev.halp.partitioner.sim.RowCache;
 
@@ -141,23 +142,12 @@ final class BlockDp {
         return lists;
     }
 
-    /** Share boundaries as {@link ModnnScheme#split} draws them: participant p gets {@code [b[p], b[p+1])}. */
-    private static int[] split(int rows, double[] weights) {
-        double total = 0;
-        for (double x : weights) {
-            total += x;
-        }
+    /** Share boundaries: participant p gets {@code [b[p], b[p+1])}. */
+    static int[] split(int rows, double[] weights) {
+        int[] t = ProportionalSplit.targets(rows, weights);
         int[] b = new int[weights.length + 1];
-        double acc = 0;
-        int start = 0;
-        for (int i = 0; i < weights.length; i++) {
-            acc += weights[i];
-            int end = i == weights.length - 1 ? rows : (int) Math.round(rows * acc / total);
-            if (end > start) {
-                start = end;
-            }
-            b[i + 1] = start;
-        }
+        System.arraycopy(t, 0, b, 1, t.length);
+        b[weights.length] = rows;
         return b;
     }
 }

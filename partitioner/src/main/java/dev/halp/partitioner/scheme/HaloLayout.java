@@ -5,10 +5,11 @@ import dev.halp.partitioner.plan.BlockPlan;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.Participant;
 import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.plan.ProportionalSplit;
+import dev.halp.partitioner.plan.SegmentPlan;
+import dev.halp.partitioner.rf.RowRange;
 import dev.halp.partitioner.sim.BlockRows;
 import dev.halp.partitioner.sim.RowCache;
-import dev.halp.partitioner.rf.RowRange;
-import dev.halp.partitioner.plan.SegmentPlan;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ final class HaloLayout {
                     RowRange.of(0, heights[blocks.get(b).last()]))));
         }
         int lastRows = heights[blocks.get(count - 1).last()];
-        int[] t = targets(lastRows, weights);
+        int[] t = ProportionalSplit.targets(lastRows, weights);
         int[] ends = java.util.Arrays.copyOfRange(t, 1, n);
         int[] starts = ends.clone();
         plans[count - 1] = layout(blocks.get(count - 1), t[0], ends, starts, lastRows);
@@ -57,7 +58,7 @@ final class HaloLayout {
             FusedBlock next = blocks.get(b + 1);
             int rows = heights[blocks.get(b).last()];
             int nextRows = heights[next.last()];
-            t = targets(rows, weights);
+            t = ProportionalSplit.targets(rows, weights);
             int[] newEnds = new int[n - 1];
             int[] newStarts = new int[n - 1];
             BlockRows rf = RowCache.of(model, height).block(next.first(), next.last());
@@ -72,21 +73,6 @@ final class HaloLayout {
             plans[b] = layout(blocks.get(b), t[0], ends, starts, rows);
         }
         return new SegmentPlan(model, height, width, n, List.of(plans));
-    }
-
-    /** Cumulative weighted boundaries: {@code t[0]} ends the host band, {@code t[k]} ends secondary k-1. */
-    private static int[] targets(int rows, double[] weights) {
-        double total = 0;
-        for (double w : weights) {
-            total += w;
-        }
-        int[] t = new int[weights.length - 1];
-        double acc = 0;
-        for (int k = 0; k < t.length; k++) {
-            acc += weights[k];
-            t[k] = (int) Math.round(rows * acc / total);
-        }
-        return t;
     }
 
     private static BlockPlan layout(FusedBlock block, int hostEnd, int[] ends, int[] starts, int rows) {

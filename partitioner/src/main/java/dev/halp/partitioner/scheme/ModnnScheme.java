@@ -46,20 +46,12 @@ public final class ModnnScheme implements CollaborationScheme {
 
     /** Host rows first, then secondary {@code i}'s; empty shares are left out. */
     static List<Piece> split(int rows, double[] weights) {
-        double total = 0;
-        for (double x : weights) {
-            total += x;
-        }
+        int[] b = BlockDp.split(rows, weights);
         List<Piece> pieces = new ArrayList<>();
-        double acc = 0;
-        int start = 0;
         for (int i = 0; i < weights.length; i++) {
-            acc += weights[i];
-            int end = i == weights.length - 1 ? rows : (int) Math.round(rows * acc / total);
-            if (end > start) {
+            if (b[i + 1] > b[i]) {
                 Participant p = i == 0 ? Participant.HOST : Participant.secondary(i - 1);
-                pieces.add(new Piece(p, RowRange.of(start, end)));
-                start = end;
+                pieces.add(new Piece(p, RowRange.of(b[i], b[i + 1])));
             }
         }
         return pieces;

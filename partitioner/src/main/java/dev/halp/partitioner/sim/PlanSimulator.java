@@ -7,6 +7,7 @@ import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.Participant;
 import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.plan.Transfer;
 import dev.halp.partitioner.rf.RowRange;
@@ -157,7 +158,7 @@ public final class PlanSimulator {
             }
             for (Piece held : before) {
                 if (held.owner().equals(to) && !held.rows().isEmpty()) {
-                    missing = subtract(missing, held.rows());
+                    missing = RowRanges.subtract(missing, held.rows());
                 }
             }
             for (RowRange m : missing) {
@@ -207,23 +208,6 @@ public final class PlanSimulator {
             }
         }
         return out;
-    }
-
-    private static List<RowRange> subtract(List<RowRange> from, RowRange m) {
-        List<RowRange> next = new ArrayList<>(from.size() + 1);
-        for (RowRange r : from) {
-            if (!r.overlaps(m)) {
-                next.add(r);
-                continue;
-            }
-            if (r.start() < m.start()) {
-                next.add(RowRange.of(r.start(), m.start()));
-            }
-            if (m.end() < r.end()) {
-                next.add(RowRange.of(m.end(), r.end()));
-            }
-        }
-        return next;
     }
 
     private LayerTimes timesOf(Participant p, SegmentPlan plan) {
