@@ -18,7 +18,10 @@ final class BrokerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", defaultValue = "9092", description = "listener port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "local address to listen on (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "9092", description = "listener port (default: ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--data", defaultValue = "target/kafka-data", description = "data directory (default: ${DEFAULT-VALUE})")
@@ -34,7 +37,7 @@ final class BrokerCommand implements Callable<Integer> {
             throw Options.bad(spec, "--port", "not a port: " + port);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.at(port, data).start()) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.at(host, port, data).start()) {
             broker.createTopics(1, topics.toArray(new String[0]));
             spec.commandLine().getOut().println("kafka broker on " + broker.bootstrapServers() + ", data in " + data
                     + ", topics " + topics + "; Ctrl-C stops it");

@@ -29,16 +29,19 @@ import java.util.stream.Stream;
 
 /**
  * A real Kafka broker (KRaft, combined broker and controller) started in this JVM from the Maven jars:
- * for {@code bin/halp broker}, the embedded demo and the tests. Listens on 127.0.0.1 only.
+ * for {@code bin/halp broker}, the embedded demo, the standalone cluster and the tests. Listens on one local
+ * address: 127.0.0.1 unless told otherwise (the cluster's network-namespace bridge).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
+    private final String host;
     private final int port;
     private final Path dataDir;
     private final boolean deleteOnClose;
     private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(int port, Path dataDir, boolean deleteOnClose) {
+    private EmbeddedKafkaBroker(String host, int port, Path dataDir, boolean deleteOnClose) {
+        this.host = host;
         this.port = port;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
@@ -47,7 +50,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** A broker on a free port with a temporary data directory that is deleted on close. */
     public static EmbeddedKafkaBroker forTests() {
         try {
-            return new EmbeddedKafkaBroker(freePort(), Files.createTempDirectory("halp-kafka"), true);
+            return new EmbeddedKafkaBroker("127.0.0.1", freePort(), Files.createTempDirectory("halp-kafka"), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -55,7 +58,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** A broker on {@code port} keeping its data in {@code dataDir}; {@code port} 0 picks a free port. */
     public static EmbeddedKafkaBroker at(int port, Path dataDir) {
-        return new EmbeddedKafkaBroker(port == 0 ? freePort() : port, dataDir, false);
+        return at("127.0.0.1", port, dataDir);
+    }
+
+    /** A broker listening on the local address {@code host}. */
+    public static EmbeddedKafkaBroker at(String host, int port, Path dataDir) {
+        return new EmbeddedKafkaBroker(host, port == 0 ? freePort() : port, dataDir, false);
     }
 
     public EmbeddedKafkaBroker start() {
@@ -66,8 +74,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
             props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            props.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
             props.put("controller.listener.names", "CONTROLLER");
             props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
             props.put("inter.broker.listener.name", "PLAINTEXT");
@@ -101,7 +109,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
     }
 
     /** Creates topics (if missing) and waits until every partition has a leader. */

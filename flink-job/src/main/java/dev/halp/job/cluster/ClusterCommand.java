@@ -1,0 +1,131 @@
+package dev.halp.job.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code bin/halp cluster start|status|stop}: the standalone cluster of {@link LocalCluster}. */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = "A standalone Flink cluster (JobManager + dashboard, Kafka, host and secondary TaskManagers).",
+        subcommands = {ClusterCommand.Start.class, ClusterCommand.Status.class, ClusterCommand.Stop.class})
+public final class ClusterCommand implements Runnable {
+
+    /** Default working directory of the cluster: shared by start, status, stop and submit. */
+    public static final String DEFAULT_DIR = "${sys:java.io.tmpdir}/halp-cluster";
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start the cluster in the background.")
+    static final class Start implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "configuration, logs, PIDs (default: ${DEFAULT-VALUE})")
+        Path dir;
+        @Option(names = "--secondaries", defaultValue = "2", description = "secondary TaskManagers (default: ${DEFAULT-VALUE})")
+        int secondaries;
+        @Option(names = "--host-slots", defaultValue = "1", description = "slots of the host TaskManager (default: ${DEFAULT-VALUE})")
+        int hostSlots;
+        @Option(names = "--rest-port", defaultValue = "8081", description = "dashboard and REST port, 0 = any free (default: ${DEFAULT-VALUE})")
+        int restPort;
+        @Option(names = "--kafka-port", defaultValue = "9092", description = "broker port, 0 = any free, -1 = no broker (default: ${DEFAULT-VALUE})")
+        int kafkaPort;
+        @Option(names = "--netns", description = "each TaskManager in its own network namespace with a shaped link (root, Linux)")
+        boolean netns;
+        @Option(names = "--bandwidth-mbps", defaultValue = "1000", description = "link rate with --netns (default: ${DEFAULT-VALUE})")
+        int bandwidthMbps;
+        @Option(names = "--delay-ms", defaultValue = "0", description = "link delay with --netns, needs netem (default: ${DEFAULT-VALUE})")
+        double delayMs;
+        @Option(names = "--pin-cpus", description = "pin TaskManager i to CPU core i with taskset")
+        boolean pinCpus;
+        @Option(names = "--tm-memory", defaultValue = "3072m", description = "Flink process size per TaskManager (default: ${DEFAULT-VALUE})")
+        String tmMemory;
+
+        @Override
+        public Integer call() throws Exception {
+            ClusterSpec cluster;
+            try {
+                cluster = new ClusterSpec(dir, secondaries, hostSlots, restPort, kafkaPort, netns, bandwidthMbps,
+                        delayMs, pinCpus, tmMemory, System.getProperty("java.class.path"));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (netns && !"root".equals(System.getProperty("user.name"))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--netns: needs root (network namespaces, tc)");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            long t0 = System.nanoTime();
+            ClusterState state = LocalCluster.start(cluster, out);
+            out.printf("cluster up in %.1f s: dashboard %s, kafka %s, TaskManagers host + %d secondaries%s; logs in %s%n",
+                    (System.nanoTime() - t0) / 1e9, state.restUrl(), state.bootstrap(), secondaries,
+                    netns ? " (network namespaces, " + bandwidthMbps + " Mbit/s links)" : "", dir.resolve("logs"));
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Processes, TaskManagers and jobs of the cluster.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "(default: ${DEFAULT-VALUE})")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            Optional<ClusterState> state = ClusterState.load(dir.toAbsolutePath());
+            if (state.isEmpty()) {
+                out.println("no cluster in " + dir.toAbsolutePath());
+                return 1;
+            }
+            boolean allUp = true;
+            for (ClusterState.Node n : state.get().nodes()) {
+                boolean up = n.process().isPresent();
+                allUp &= up;
+                out.printf("%-11s pid %-8d %-10s %s%n", n.name(), n.pid(), n.address(), up ? "running" : "NOT RUNNING");
+            }
+            FlinkRest rest = new FlinkRest(state.get().restUrl());
+            if (rest.reachable()) {
+                JsonNode o = rest.overview();
+                out.printf("dashboard %s: %d TaskManagers %s, %d/%d slots free, jobs running %d%n", rest.baseUrl(),
+                        o.path("taskmanagers").asInt(), rest.taskManagerIds(), o.path("slots-available").asInt(),
+                        o.path("slots-total").asInt(), o.path("jobs-running").asInt());
+                for (JsonNode j : rest.jobs()) {
+                    out.printf("  job %s %-9s %s%n", j.path("jid").asText(), j.path("state").asText(), j.path("name").asText());
+                }
+            } else {
+                allUp = false;
+                out.println("dashboard " + rest.baseUrl() + " not reachable");
+            }
+            out.println("kafka " + state.get().bootstrap());
+            return allUp ? 0 : 1;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop every process of the cluster.")
+    static final class Stop implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "(default: ${DEFAULT-VALUE})")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException {
+            return LocalCluster.stop(dir, spec.commandLine().getOut()) ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.halp.job.cluster;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
+import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
+import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
+import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Flink process's configuration directory ({@code config.yaml}, {@code log4j.properties}) and the JVM
+ * memory flags and dynamic properties that Flink's {@code bin/config.sh} would derive (the same
+ * {@code *ProcessUtils} calls as {@code BashJavaUtils}): TaskManagerRunner refuses to start without them.
+ */
+final class FlinkNodeConfig {
+
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private final Path confDir;
+
+    private FlinkNodeConfig(Path confDir, String jobManagerAddress, int rpcPort) {
+        this.confDir = confDir;
+        settings.put("jobmanager.rpc.address", jobManagerAddress);
+        settings.put("jobmanager.rpc.port", Integer.toString(rpcPort));
+        // DJL binds its JNI library to one classloader: load it from the TaskManager classpath, never the job jar
+        settings.put("classloader.parent-first-patterns.additional", "ai.djl.");
+    }
+
+    static FlinkNodeConfig jobManager(Path confDir, String address, int rpcPort, int restPort, Path uploads) {
+        FlinkNodeConfig c = new FlinkNodeConfig(confDir, address, rpcPort);
+        c.settings.put("jobmanager.bind-host", address);
+        c.settings.put("jobmanager.memory.process.size", "1024m");
+        c.settings.put("rest.address", address);
+        c.settings.put("rest.bind-address", address);
+        c.settings.put("rest.port", Integer.toString(restPort));
+        c.settings.put("web.upload.dir", uploads.toString());
+        c.settings.put("web.submit.enable", "true");
+        c.settings.put("web.cancel.enable", "true");
+        return c;
+    }
+
+    static FlinkNodeConfig taskManager(Path confDir, String jobManagerAddress, int rpcPort, String name, String address,
+                                       int slots, String memory, Path tmp) {
+        FlinkNodeConfig c = new FlinkNodeConfig(confDir, jobManagerAddress, rpcPort);
+        c.settings.put("taskmanager.resource-id", name);
+        c.settings.put("taskmanager.host", address);
+        c.settings.put("taskmanager.bind-host", address);
+        c.settings.put("taskmanager.numberOfTaskSlots", Integer.toString(slots));
+        c.settings.put("taskmanager.memory.process.size", memory);
+        // no managed-memory state backend here; heap and direct memory need room for seeded weights on their
+        // way into PyTorch (VGG-16's fc6 alone is 411 MB as a float[] and again as a direct buffer)
+        c.settings.put("taskmanager.memory.managed.size", "64m");
+        c.settings.put("taskmanager.memory.task.off-heap.size", "768m");
+        c.settings.put("io.tmp.dirs", tmp.toString());
+        return c;
+    }
+
+    /** Writes config.yaml (flat keys) and the log4j configuration. */
+    FlinkNodeConfig write() throws IOException {
+        Files.createDirectories(confDir);
+        StringBuilder yaml = new StringBuilder("# written by bin/halp cluster start\n");
+        settings.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
+        Files.writeString(confDir.resolve("config.yaml"), yaml);
+        try (InputStream log4j = FlinkNodeConfig.class.getResourceAsStream("/cluster/log4j.properties")) {
+            Files.copy(log4j, confDir.resolve("log4j.properties"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return this;
+    }
+
+    Path confDir() {
+        return confDir;
+    }
+
+    /** The JobManager's memory flags and dynamic properties, as config.sh derives them. */
+    MemoryArgs jobManagerMemory() {
+        Configuration conf = Configuration.fromMap(settings);
+        JobManagerProcessSpec spec = JobManagerProcessUtils.processSpecFromConfig(conf);
+        return new MemoryArgs(JobManagerProcessUtils.generateJvmParametersStr(spec, conf),
+                JobManagerProcessUtils.generateDynamicConfigsStr(spec));
+    }
+
+    MemoryArgs taskManagerMemory() {
+        TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(Configuration.fromMap(settings));
+        return new MemoryArgs(ProcessMemoryUtils.generateJvmParametersStr(spec),
+                TaskExecutorProcessUtils.generateDynamicConfigsStr(spec));
+    }
+
+    /** JVM flags (before the main class) and dynamic {@code -D key=value} properties (after {@code --configDir}). */
+    record MemoryArgs(List<String> jvm, List<String> dynamic) {
+        MemoryArgs(String jvm, String dynamic) {
+            this(Arrays.asList(jvm.trim().split("\\s+")), Arrays.asList(dynamic.trim().split("\\s+")));
+        }
+    }
+}
