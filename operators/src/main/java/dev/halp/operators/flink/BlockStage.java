@@ -62,7 +62,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     public void open(OpenContext ctx) {
         me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         taskManager = getRuntimeContext().getMetricGroup().getAllVariables().getOrDefault("<tm_id>", "?");
-        model = modelConfig.acquire();
+        model = modelConfig.acquire(DeviceSelection.select(getRuntimeContext()));
         plans = new JobPlans();
         views = new HashMap<>();
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING,
@@ -187,7 +187,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     @Override
     public void close() {
         if (model != null) {
-            modelConfig.release();
+            modelConfig.release(model);
             model = null;
         }
     }

@@ -54,7 +54,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
 
     @Override
     public void open(OpenContext ctx) {
-        model = modelConfig.acquire();
+        model = modelConfig.acquire(DeviceSelection.select(getRuntimeContext()));
         plans = new JobPlans();
         parts = getRuntimeContext().getMapState(new MapStateDescriptor<>("parts", Types.INT,
                 TypeInformation.of(RowsMessage.class)));
@@ -152,7 +152,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
     @Override
     public void close() {
         if (model != null) {
-            modelConfig.release();
+            modelConfig.release(model);
             model = null;
         }
     }

@@ -1,5 +1,6 @@
 package dev.halp.operators.flink;
 
+import ai.djl.Device;
 import dev.halp.operators.cnn.CnnModel;
 import dev.halp.partitioner.model.Models;
 
@@ -11,12 +12,16 @@ import java.util.Objects;
 
 /**
  * Which model the operators run, and a per-JVM holder so that every subtask of one TaskManager shares one
- * copy of the weights (reference-counted: the last subtask to close releases the native memory).
+ * copy of the weights per device (reference-counted: the last subtask to close releases the native memory).
  */
 public record ModelConfig(String model, long seed, String weights, int threads) implements Serializable {
 
-    private static final Map<ModelConfig, CnnModel> MODELS = new HashMap<>();
-    private static final Map<ModelConfig, Integer> USERS = new HashMap<>();
+    /** One shared model per config and device. */
+    private record Key(ModelConfig config, Device device) {
+    }
+
+    private static final Map<Key, CnnModel> MODELS = new HashMap<>();
+    private static final Map<Key, Integer> USERS = new HashMap<>();
 
     public ModelConfig {
         Objects.requireNonNull(model, "model");
@@ -26,34 +31,49 @@ public record ModelConfig(String model, long seed, String weights, int threads) 
         }
     }
 
-    /** The shared model, built on first use; pair every call with {@link #release()}. */
+    /** The shared model on the CPU; pair every call with {@link #release(CnnModel)}. */
     public CnnModel acquire() {
+        return acquire(Device.cpu());
+    }
+
+    /**
+     * The shared model on {@code device} (see {@link DeviceSelection}), built on first use; pair every call
+     * with {@link #release(CnnModel)}.
+     */
+    public CnnModel acquire(Device device) {
+        Key key = new Key(this, Objects.requireNonNull(device, "device"));
         synchronized (MODELS) {
-            CnnModel m = MODELS.get(this);
+            CnnModel m = MODELS.get(key);
             if (m == null) {
                 m = CnnModel.builder().setSpec(Models.byName(model)).optSeed(seed)
-                        .optWeights(weights == null ? null : Path.of(weights)).optThreads(threads).build();
-                MODELS.put(this, m);
+                        .optWeights(weights == null ? null : Path.of(weights)).optThreads(threads)
+                        .optDevice(device).build();
+                MODELS.put(key, m);
             }
-            USERS.merge(this, 1, Integer::sum);
+            USERS.merge(key, 1, Integer::sum);
             return m;
         }
     }
 
-    public void release() {
+    /** Gives back a model from {@link #acquire(Device)}; the last user closes it. */
+    public void release(CnnModel acquired) {
         synchronized (MODELS) {
-            Integer users = USERS.get(this);
-            if (users == null) {
+            Key key = null;
+            for (Map.Entry<Key, CnnModel> e : MODELS.entrySet()) {
+                if (e.getValue() == acquired && e.getKey().config().equals(this)) {
+                    key = e.getKey();
+                    break;
+                }
+            }
+            if (key == null) {
                 return;
             }
+            int users = USERS.getOrDefault(key, 1);
             if (users > 1) {
-                USERS.put(this, users - 1);
+                USERS.put(key, users - 1);
             } else {
-                USERS.remove(this);
-                CnnModel m = MODELS.remove(this);
-                if (m != null) {
-                    m.close();
-                }
+                USERS.remove(key);
+                MODELS.remove(key).close();
             }
         }
     }
