@@ -1,0 +1,129 @@
+package dev.halp.job.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.halp.job.cli.Halp;
+import dev.halp.kafka.camera.CameraSimulator;
+import dev.halp.kafka.record.FramePixels;
+import dev.halp.kafka.record.FrameRecord;
+import dev.halp.kafka.record.Json;
+import dev.halp.kafka.record.ResultRecord;
+import dev.halp.operators.cnn.CnnModel;
+import dev.halp.operators.flink.Results;
+import dev.halp.operators.tensor.TensorBytes;
+import dev.halp.partitioner.model.Models;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The deployment end to end, after {@code package}: a standalone cluster of separate JVMs (JobManager with
+ * dashboard, Kafka broker, host + 2 secondary TaskManagers), the shaded job jar submitted through the
+ * dashboard's REST calls, frames through Kafka, results equal to whole-frame inference, and the dashboard
+ * itself (headless Chromium) listing the job as RUNNING.
+ */
+class ClusterIT {
+
+    private static final int SIZE = 64;
+    private static final int FRAMES = 6;
+    private static final Path TARGET = Path.of("target").toAbsolutePath();
+    private static final Path DIR = TARGET.resolve("cluster-it");
+    private static ClusterState cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        String classpath = TARGET.resolve("classes") + java.io.File.pathSeparator
+                + Files.readString(TARGET.resolve("classpath.txt")).trim();
+        cluster = LocalCluster.start(new ClusterSpec(DIR, 2, 1, 0, 0, false, 1000, 0, false, "3072m", classpath),
+                new PrintWriter(System.out, true));
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        LocalCluster.stop(DIR, new PrintWriter(System.out, true));
+        assertTrue(cluster.nodes().stream().allMatch(n -> n.process().isEmpty()), "every cluster JVM stopped");
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aSubmittedJobTurnsKafkaFramesIntoExactResultsAndTheDashboardShowsItRunning() throws Exception {
+        Path jar = Files.list(TARGET).filter(f -> f.getFileName().toString().matches("flink-job-.*-job\\.jar"))
+                .findFirst().orElseThrow(() -> new AssertionError("no job jar: run after package"));
+        StringWriter out = new StringWriter();
+        int rc = Halp.execute(new PrintWriter(out, true), new PrintWriter(out, true), "submit", "--dir", DIR.toString(),
+                "--jar", jar.toString(), "--", "--model", "tiny", "--warmup-size", SIZE + "x" + SIZE,
+                "--deadline-ms", "60000");
+        assertEquals(0, rc, out.toString());
+        FlinkRest rest = new FlinkRest(cluster.restUrl());
+        JsonNode job = rest.jobs().get(0);
+        assertEquals("RUNNING", job.path("state").asText(), out.toString());
+
+        Map<Long, String> expected = new HashMap<>();
+        try (CnnModel reference = CnnModel.builder().setSpec(Models.tiny()).optSeed(7).optThreads(1).build();
+             CameraSimulator camera = CameraSimulator.builder().setBootstrap(cluster.bootstrap()).setTopic("frames")
+                     .optSize(SIZE, SIZE).optSeed(3).build()) {
+            for (long i = 0; i < FRAMES; i++) {
+                FrameRecord f = camera.frame("cam-0", i, System.currentTimeMillis(), i);
+                TensorBytes t = TensorBytes.ofFloats(new long[] {1, 3, SIZE, SIZE}, FramePixels.toRgbPlanes(f));
+                expected.put(i, Results.sha256(reference.head(reference.features(t, 0, Models.tiny().features().size()))[0]));
+                camera.send(f);
+            }
+        }
+        Set<String> taskManagers = new HashSet<>();
+        List<ResultRecord> results = readResults(FRAMES);
+        assertEquals(FRAMES, results.size(), "results of " + FRAMES + " frames");
+        for (ResultRecord r : results) {
+            assertEquals(ResultRecord.MET, r.status, Json.write(r));
+            assertEquals(expected.get(r.sequence), r.scoresSha256, "frame " + r.sequence + " differs from whole-frame inference");
+            r.es.values().forEach(es -> taskManagers.add(es.taskManager));
+        }
+        assertEquals(Set.of("host", "es0", "es1"), taskManagers, "edge servers ran on the cluster's three TaskManagers");
+
+        String running = cluster.restUrl() + "/#/job/running";
+        String dom = HeadlessChromium.renderedDom(running);
+        assertTrue(dom.contains(job.path("name").asText()) && dom.contains("RUNNING"),
+                "the dashboard lists " + job.path("name").asText() + " as RUNNING");
+        Path png = TARGET.resolve("dashboard-running-job.png");
+        HeadlessChromium.screenshot(running, png);
+        assertTrue(Files.size(png) > 10_000, "screenshot " + png);
+
+        rest.cancel(job.path("jid").asText());
+    }
+
+    private List<ResultRecord> readResults(int count) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "cluster-it",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("results"));
+            List<ResultRecord> results = new java.util.ArrayList<>();
+            long until = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (results.size() < count && System.nanoTime() < until) {
+                for (ConsumerRecord<String, String> c : consumer.poll(Duration.ofMillis(500))) {
+                    results.add(Json.read(c.value(), ResultRecord.class));
+                }
+            }
+            return results;
+        }
+    }
+}
