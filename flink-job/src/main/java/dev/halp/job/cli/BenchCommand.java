@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** Benchmarks that print ratios measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (ratios measured in one run).",
-        subcommands = {BenchCommand.Overhead.class})
+        subcommands = {BenchCommand.Overhead.class, BenchCommand.Speedup.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -51,6 +51,67 @@ final class BenchCommand implements Runnable {
             }
             Map<String, Object> r = new OverheadBench(model, height, width, frames, threads,
                     spec.commandLine().getOut()).run();
+            if (json) {
+                spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(r));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "speedup", mixinStandardHelpOptions = true,
+            description = "HALP vs local p50 latency on a real cluster: 1 host + 1 secondary TaskManager, one core each "
+                    + "(frames 448x448 unless --height/--width).")
+    static final class Speedup extends FrameCommand implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--frames", defaultValue = "10", description = "measured frames per scheme (default: ${DEFAULT-VALUE})")
+        int frames;
+
+        @Option(names = "--warmup-frames", defaultValue = "3", description = "frames sent first and not measured (default: ${DEFAULT-VALUE})")
+        int warmupFrames;
+
+        @Option(names = "--bandwidth-mbps", defaultValue = "1000", description = "emulated link rate (default: ${DEFAULT-VALUE})")
+        int bandwidthMbps;
+
+        @Option(names = "--hop-ms", defaultValue = "20",
+                description = "latency the planner assumes per exchange between TaskManagers: Flink's hop (buffer flush, "
+                        + "scheduling) on top of the link (default: ${DEFAULT-VALUE})")
+        double hopMs;
+
+        @Option(names = "--no-netns", description = "TaskManagers on loopback instead of shaped links in network namespaces")
+        boolean noNetns;
+
+        @Option(names = "--dir", defaultValue = "${sys:java.io.tmpdir}/halp-bench-speedup", description = "(default: ${DEFAULT-VALUE})")
+        java.nio.file.Path dir;
+
+        @Option(names = "--json", description = "end with one JSON object")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            // 448x448 unless asked otherwise: at 224 the head and the per-frame pipeline cost (serial on the host)
+            // are a large share of a 1-core frame and cap any split of the feature stack
+            var parsed = spec.commandLine().getParseResult();
+            height = parsed.hasMatchedOption("--height") ? height : 448;
+            width = parsed.hasMatchedOption("--width") ? width : 448;
+            validatedModel(spec);
+            if (frames < 1 || warmupFrames < 0 || bandwidthMbps < 1) {
+                throw Options.bad(spec, frames < 1 ? "--frames" : warmupFrames < 0 ? "--warmup-frames" : "--bandwidth-mbps",
+                        "out of range");
+            }
+            java.nio.file.Path jar = dev.halp.job.cluster.SubmitCommand.defaultJar();
+            if (!java.nio.file.Files.isRegularFile(jar)) {
+                throw Options.bad(spec, "--jar", "job jar not found: " + jar + " (mvn -B -DskipTests package)");
+            }
+            boolean netns = !noNetns && "root".equals(System.getProperty("user.name"));
+            if (!noNetns && !netns) {
+                spec.commandLine().getOut().println("not root: TaskManagers on loopback (no shaped links)");
+            }
+            Map<String, Object> r = new dev.halp.job.bench.SpeedupBench(new dev.halp.job.bench.SpeedupBench.Settings(
+                    model, height, width, frames, warmupFrames, bandwidthMbps, hopMs, netns, dir, jar,
+                    System.getProperty("java.class.path")), spec.commandLine().getOut()).run();
             if (json) {
                 spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(r));
             }

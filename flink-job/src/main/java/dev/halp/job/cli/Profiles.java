@@ -19,7 +19,7 @@ import java.util.Locale;
  * layer call) and {@code xavier} (Jetson AGX Xavier GPU, 1.41 TFLOP/s fp32, 137 GB/s; assumed 71 % and
  * 73 %, 30 us per layer call).
  */
-final class Profiles {
+public final class Profiles {
 
     static final FlopProfile GTX_1080_TI = new FlopProfile("gtx1080ti", 8000, 350, 0.01, 4);
     static final FlopProfile XAVIER = new FlopProfile("xavier", 1000, 100, 0.03, 4);
@@ -32,7 +32,7 @@ final class Profiles {
     }
 
     /** A built-in name or a profile file in the shared/profiles format (fp32 tables). */
-    static DeviceProfile byNameOrFile(String nameOrFile) {
+    public static DeviceProfile byNameOrFile(String nameOrFile) {
         switch (nameOrFile.toLowerCase(Locale.ROOT)) {
             case "gtx1080ti":
                 return GTX_1080_TI;

@@ -52,13 +52,15 @@ public final class LocalCluster {
             }
             FlinkNodeConfig jm = FlinkNodeConfig.jobManager(dir.resolve("conf").resolve(JOB_MANAGER), jmAddress,
                     rpcPort, restPort, dir.resolve("uploads")).write();
-            launched.add(launcher.flink(JOB_MANAGER, jmAddress, List.of(),
+            // with pinned TaskManagers the services yield the cores to them
+            List<String> services = spec.pinCpus() ? List.of("nice", "-n", "10") : List.of();
+            launched.add(launcher.flink(JOB_MANAGER, jmAddress, services,
                     "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", jm, jm.jobManagerMemory()));
             String bootstrap = null;
             if (spec.kafkaPort() >= 0) {
                 int kafkaPort = spec.kafkaPort() == 0 ? freePort() : spec.kafkaPort();
                 bootstrap = jmAddress + ":" + kafkaPort;
-                launched.add(launcher.broker(KAFKA, jmAddress, kafkaPort, dir.resolve("kafka")));
+                launched.add(launcher.broker(KAFKA, jmAddress, kafkaPort, dir.resolve("kafka"), services));
             }
             List<String> tms = spec.taskManagers();
             int cores = Runtime.getRuntime().availableProcessors();

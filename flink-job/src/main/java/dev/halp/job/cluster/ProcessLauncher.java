@@ -44,10 +44,10 @@ final class ProcessLauncher {
     }
 
     /** The project's own Kafka broker command ({@code halp broker}) in a JVM of its own. */
-    Launched broker(String name, String address, int port, Path data) throws IOException {
+    Launched broker(String name, String address, int port, Path data, List<String> prefix) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("-Xmx1g", "-cp", classpath, "dev.halp.job.cli.Halp", "broker",
                 "--host", address, "--port", Integer.toString(port), "--data", data.toString()));
-        return launch(name, address, List.of(), cmd, dir.resolve("logs").resolve(name + ".out"));
+        return launch(name, address, prefix, cmd, dir.resolve("logs").resolve(name + ".out"));
     }
 
     private Launched launch(String name, String address, List<String> prefix, List<String> javaArgs, Path out)

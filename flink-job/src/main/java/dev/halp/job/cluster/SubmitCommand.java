@@ -100,7 +100,7 @@ public final class SubmitCommand implements Callable<Integer> {
     }
 
     /** The job jar next to the launcher's classes ({@code halp.home} is set by bin/halp). */
-    static Path defaultJar() throws java.io.IOException {
+    public static Path defaultJar() throws java.io.IOException {
         Path target = Path.of(System.getProperty("halp.home", "."), "flink-job", "target");
         if (Files.isDirectory(target)) {
             try (var files = Files.list(target)) {
