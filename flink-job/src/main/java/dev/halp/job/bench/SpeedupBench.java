@@ -118,7 +118,7 @@ public final class SpeedupBench {
             throws Exception {
         List<String> args = new ArrayList<>(List.of("--bootstrap", state.bootstrap(), "--secondaries", "1",
                 "--scheme", scheme, "--model", s.model(), "--warmup-size", s.height() + "x" + s.width(),
-                "--deadline-ms", "120000", "--start-from", "latest", "--group-id", "bench-" + scheme, "--threads", "1"));
+                "--deadline-ms", "120000", "--start-from", "latest", "--slot-labels", "--group-id", "bench-" + scheme, "--threads", "1"));
         args.addAll(extra);
         String job = rest.runJar(jar, HalpJobMain.class.getName(), args);
         FlinkRest.JobState js = SubmitCommand.awaitRunning(rest, job, Duration.ofMinutes(3));

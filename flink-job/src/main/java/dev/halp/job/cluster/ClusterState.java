@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** What a started cluster left in its directory ({@code cluster.json}): where to reach it, which PIDs to stop. */
-public record ClusterState(String restUrl, String bootstrap, int secondaries, boolean netns, List<Node> nodes) {
+public record ClusterState(String restUrl, String bootstrap, int secondaries, int hostSlots, boolean netns,
+                           List<Node> nodes) {
 
     static final String FILE = "cluster.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

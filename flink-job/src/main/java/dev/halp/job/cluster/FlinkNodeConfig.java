@@ -60,6 +60,13 @@ final class FlinkNodeConfig {
         c.settings.put("taskmanager.memory.managed.size", "64m");
         c.settings.put("taskmanager.memory.task.off-heap.size", "768m");
         c.settings.put("io.tmp.dirs", tmp.toString());
+        // labels for jobs submitted with --slot-labels: one edge server per TaskManager, extra merges on the host's
+        boolean host = slots > 1;
+        c.settings.put("external-resources", host ? "halp-edge;halp-host" : "halp-edge");
+        c.settings.put("external-resource.halp-edge.amount", "1");
+        if (host) {
+            c.settings.put("external-resource.halp-host.amount", Integer.toString(slots - 1));
+        }
         return c;
     }
 
@@ -96,7 +103,9 @@ final class FlinkNodeConfig {
     /** JVM flags (before the main class) and dynamic {@code -D key=value} properties (after {@code --configDir}). */
     record MemoryArgs(List<String> jvm, List<String> dynamic) {
         MemoryArgs(String jvm, String dynamic) {
-            this(Arrays.asList(jvm.trim().split("\\s+")), Arrays.asList(dynamic.trim().split("\\s+")));
+            // config.sh hands these to a shell, which drops the quotes around list values; no shell here
+            this(Arrays.asList(jvm.trim().split("\\s+")), Arrays.stream(dynamic.trim().split("\\s+"))
+                    .map(t -> t.replaceFirst("=\"(.*)\"$", "=$1")).toList());
         }
     }
 }

@@ -86,6 +86,15 @@ public final class FlinkRest {
         return new JobState(job.path("state").asText(), allRunning);
     }
 
+    /** Every task (job vertex) of the job with its parallelism. */
+    public Map<String, Integer> parallelism(String jobId) throws IOException {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (JsonNode v : get("jobs/" + jobId).path("vertices")) {
+            out.put(v.path("name").asText(), v.path("parallelism").asInt());
+        }
+        return out;
+    }
+
     /** Jobs known to the cluster, as {@code jobs[]} of {@code /jobs/overview}. */
     public JsonNode jobs() throws IOException {
         return get("jobs/overview").path("jobs");

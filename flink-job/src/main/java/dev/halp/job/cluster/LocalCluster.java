@@ -83,7 +83,7 @@ public final class LocalCluster {
                         "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", tm, tm.taskManagerMemory()));
             }
             ClusterState state = new ClusterState("http://" + jmAddress + ":" + restPort, bootstrap, spec.secondaries(),
-                    spec.netns(), launched.stream().map(ProcessLauncher.Launched::node).toList());
+                    spec.hostSlots(), spec.netns(), launched.stream().map(ProcessLauncher.Launched::node).toList());
             state.save(dir);
             log.println("started " + launched.size() + " processes, waiting for " + tms.size() + " TaskManagers ...");
             awaitReady(state, launched, tms, log);

@@ -57,6 +57,10 @@ public final class SubmitCommand implements Callable<Integer> {
         if (cluster != null && cluster.bootstrap() != null && !args.contains("--bootstrap")) {
             args.addAll(List.of("--bootstrap", cluster.bootstrap()));
         }
+        if (cluster != null && !args.contains("--slot-labels")) {
+            // clusters started by `bin/halp cluster start` label their TaskManagers
+            args.add("--slot-labels");
+        }
         if (cluster != null && !args.contains("--secondaries")) {
             args.addAll(List.of("--secondaries", Integer.toString(cluster.secondaries())));
         }
@@ -66,6 +70,11 @@ public final class SubmitCommand implements Callable<Integer> {
             options.validate();
         } catch (CommandLine.ParameterException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (cluster != null && options.hostParallelism > 1 && options.hostParallelism > cluster.hostSlots() - 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--host-parallelism: " + options.hostParallelism
+                    + " merge instances need a host TaskManager with " + (options.hostParallelism + 1)
+                    + " slots; this cluster's has " + cluster.hostSlots() + " (cluster start --host-slots)");
         }
         Path jobJar = jar != null ? jar : defaultJar();
         if (!Files.isRegularFile(jobJar)) {

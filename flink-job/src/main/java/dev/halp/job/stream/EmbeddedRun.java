@@ -60,7 +60,8 @@ public final class EmbeddedRun {
 
     private Map<String, Object> runJob(boolean freshBroker) throws Exception {
         Configuration conf = new Configuration();
-        conf.set(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, options.secondaries + 1);
+        // one TaskManager per edge server, plus one per extra merge + head instance of the host
+        conf.set(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, options.slotsNeeded());
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);

@@ -27,7 +27,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * {@code k} (0 the host) and messages are keyed with crafted keys that Flink routes to subtask {@code k}.
  * All operators share one co-location group, so subtask {@code k} of every stage (and the host's split and
  * merge, subtask 0) run in the same slot: one TaskManager per edge server, the same one for every block of
- * every frame. Sources and sinks are passed in so tests can inject their own.
+ * every frame. With {@code --host-parallelism P > 1} the merge + head (keyed by frame, so the frames spread
+ * over its instances) and the result sink run with parallelism P in slot sharing group "host", outside the
+ * edge servers' co-location group: the head is the host's serial per-frame cost, and this scales it. Sources
+ * and sinks are passed in so tests can inject their own.
  */
 public final class HalpJob {
 
@@ -50,6 +53,7 @@ public final class HalpJob {
         long cleanupAfter = CLEANUP_AFTER_FACTOR * o.deadlineMs + 10_000;
         ModelConfig model = o.modelConfig();
         int[] keys = Participants.routingKeys(participants);
+        Placement place = new Placement(o.slotLabels);
         PlanSpec[] warmups = java.util.stream.Stream.concat(
                 o.warmupSizes().stream().map(hw -> JobPlans.defaultSpec(o.scheme, o.model, hw[0], hw[1], o.secondaries)),
                 java.util.stream.Stream.ofNullable(configured)).toArray(PlanSpec[]::new);
@@ -57,44 +61,44 @@ public final class HalpJob {
         SingleOutputStreamOperator<RowsMessage> split = frames
                 .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured))
                 .name("host: plan + split").uid("split").setParallelism(1);
-        colocate(split);
-        colocate(split.getSideOutput(FrameSplit.DEAD_LETTERS).sinkTo(deadLetters)
+        place.edge(split);
+        place.edge(split.getSideOutput(FrameSplit.DEAD_LETTERS).sinkTo(deadLetters)
                 .name("dead letters").uid("dead-letter-sink").setParallelism(1));
 
         DataStream<RowsMessage> current = split;
         for (int b = 0; b < blocks; b++) {
             if (relay && b > 0) {
-                current = stage(current, keys, participants, new RelayStage(b, cleanupAfter), "relay " + b);
+                current = stage(current, keys, participants, new RelayStage(b, cleanupAfter), "relay " + b, place);
             }
-            current = stage(current, keys, participants, new BlockStage(b, model, cleanupAfter, warmups), "block " + b);
+            current = stage(current, keys, participants, new BlockStage(b, model, cleanupAfter, warmups), "block " + b,
+                    place);
         }
+        int hosts = o.hostParallelism;
         SingleOutputStreamOperator<ResultRecord> merged = current
                 .union(split.getSideOutput(FrameSplit.ANNOUNCEMENTS))
                 .keyBy(RowsMessage::frameKey)
                 .process(new FrameMerge(model, cleanupAfter, warmups))
-                .name("host: merge + head").uid("merge").setParallelism(1);
-        colocate(merged);
-        colocate(merged.sinkTo(results).name("results").uid("result-sink").setParallelism(1));
+                .name("host: merge + head").uid("merge").setParallelism(hosts);
+        var sink = merged.sinkTo(results).name("results").uid("result-sink").setParallelism(hosts);
+        if (hosts == 1) {
+            place.edge(merged);
+            place.edge(sink);
+        } else {
+            place.host(merged);
+            place.host(sink);
+        }
     }
 
     /** One keyed stage: subtask {@code k} is participant {@code k}. */
     private static DataStream<RowsMessage> stage(DataStream<RowsMessage> in, int[] keys, int participants,
                                                  KeyedProcessFunction<Integer, RowsMessage, RowsMessage> fn,
-                                                 String name) {
+                                                 String name, Placement place) {
         SingleOutputStreamOperator<RowsMessage> stage = in
                 .keyBy(m -> keys[m.to])
                 .process(fn)
                 .name(name).uid(name.replace(' ', '-'))
                 .setParallelism(participants).setMaxParallelism(Participants.MAX_PARALLELISM);
-        colocate(stage);
+        place.edge(stage);
         return stage;
-    }
-
-    private static void colocate(DataStream<?> s) {
-        s.getTransformation().setCoLocationGroupKey("halp-edge-servers");
-    }
-
-    private static void colocate(org.apache.flink.streaming.api.datastream.DataStreamSink<?> s) {
-        s.getTransformation().setCoLocationGroupKey("halp-edge-servers");
     }
 }

@@ -61,6 +61,15 @@ public class JobOptions implements Serializable {
     @Option(names = "--secondaries", defaultValue = "2", description = "secondary edge servers (default: ${DEFAULT-VALUE})")
     public int secondaries;
 
+    @Option(names = "--host-parallelism", defaultValue = "1",
+            description = "parallel merge + head instances on the host; above 1 they take host slots of their own "
+                    + "(slot sharing group 'host'): the job then needs secondaries + 1 + this many slots (default: ${DEFAULT-VALUE})")
+    public int hostParallelism;
+
+    @Option(names = "--slot-labels", description = "request the TaskManager labels (external resources halp-edge, "
+            + "halp-host) that bin/halp cluster start sets: one edge server per TaskManager, extra merges on the host's")
+    public boolean slotLabels;
+
     @Option(names = "--deadline-ms", defaultValue = "2000", description = "deadline after capture (default: ${DEFAULT-VALUE})")
     public long deadlineMs;
 
@@ -110,6 +119,8 @@ public class JobOptions implements Serializable {
                     + String.join(", ", JobPlans.SCHEMES) + ")");
         }
         require(secondaries >= 1 && secondaries <= 16, "--secondaries", "must be between 1 and 16, got " + secondaries);
+        require(hostParallelism >= 1 && hostParallelism <= 16, "--host-parallelism",
+                "must be between 1 and 16, got " + hostParallelism);
         require(deadlineMs > 0, "--deadline-ms", "must be positive, got " + deadlineMs);
         require(deadlineClock.equals("capture") || deadlineClock.equals("ingest"), "--deadline-clock",
                 "must be capture or ingest, got '" + deadlineClock + "'");
@@ -161,6 +172,11 @@ public class JobOptions implements Serializable {
 
     public FrameLimits frameLimits() {
         return new FrameLimits(maxWidth, maxHeight, maxWidth * maxHeight * 3);
+    }
+
+    /** Slots the job needs: one per edge server, plus the host's extra merge slots. */
+    public int slotsNeeded() {
+        return secondaries + 1 + (hostParallelism > 1 ? hostParallelism : 0);
     }
 
     public boolean ingestClock() {

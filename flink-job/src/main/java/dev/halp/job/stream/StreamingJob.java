@@ -29,12 +29,12 @@ public final class StreamingJob {
         DeliveryGuarantee guarantee = o.exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
         WatermarkStrategy<IncomingFrame> watermarks = KafkaConnectors.captureTime(
                 Duration.ofMillis(o.outOfOrdernessMs), Duration.ofSeconds(5));
-        DataStream<IncomingFrame> frames = env
+        var frames = env
                 .fromSource(KafkaConnectors.frameSource(o.bootstrap, o.framesTopic, o.groupId, o.frameLimits(),
                                 o.startFrom),
                         watermarks, "frames")
                 .uid("frame-source").setParallelism(1);
-        frames.getTransformation().setCoLocationGroupKey("halp-edge-servers");
+        new Placement(o.slotLabels).edge(frames);
         HalpJob.build(frames,
                 // transactional ids follow the output topic, so a restored job finishes its predecessor's
                 KafkaConnectors.resultSink(o.bootstrap, o.resultsTopic, guarantee, "halp-" + o.resultsTopic),

@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The deployment end to end, after {@code package}: a standalone cluster of separate JVMs (JobManager with
  * dashboard, Kafka broker, host + 2 secondary TaskManagers), the shaded job jar submitted through the
  * dashboard's REST calls, frames through Kafka, results equal to whole-frame inference, and the dashboard
- * itself (headless Chromium) listing the job as RUNNING.
+ * itself (headless Chromium) listing the job as RUNNING. The host TaskManager has 3 slots and the job runs
+ * two merge + head instances ({@code --host-parallelism 2}).
  */
 class ClusterIT {
 
@@ -51,9 +52,15 @@ class ClusterIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        if (Files.exists(DIR)) {
+            // a previous run's broker data would replay its results
+            try (var files = Files.walk(DIR)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         String classpath = TARGET.resolve("classes") + java.io.File.pathSeparator
                 + Files.readString(TARGET.resolve("classpath.txt")).trim();
-        cluster = LocalCluster.start(new ClusterSpec(DIR, 2, 1, 0, 0, false, 1000, 0, false, "3072m", classpath),
+        cluster = LocalCluster.start(new ClusterSpec(DIR, 2, 3, 0, 0, false, 1000, 0, false, "3072m", classpath),
                 new PrintWriter(System.out, true));
     }
 
@@ -71,11 +78,14 @@ class ClusterIT {
         StringWriter out = new StringWriter();
         int rc = Halp.execute(new PrintWriter(out, true), new PrintWriter(out, true), "submit", "--dir", DIR.toString(),
                 "--jar", jar.toString(), "--", "--model", "tiny", "--warmup-size", SIZE + "x" + SIZE,
-                "--deadline-ms", "60000");
+                "--deadline-ms", "60000", "--host-parallelism", "2");
         assertEquals(0, rc, out.toString());
         FlinkRest rest = new FlinkRest(cluster.restUrl());
         JsonNode job = rest.jobs().get(0);
         assertEquals("RUNNING", job.path("state").asText(), out.toString());
+        Map<String, Integer> parallelism = rest.parallelism(job.path("jid").asText());
+        assertEquals(2, parallelism.entrySet().stream().filter(e -> e.getKey().startsWith("host: merge + head"))
+                .findFirst().orElseThrow().getValue(), parallelism.toString());
 
         Map<Long, String> expected = new HashMap<>();
         try (CnnModel reference = CnnModel.builder().setSpec(Models.tiny()).optSeed(7).optThreads(1).build();
@@ -99,12 +109,12 @@ class ClusterIT {
         assertEquals(Set.of("host", "es0", "es1"), taskManagers, "edge servers ran on the cluster's three TaskManagers");
 
         String running = cluster.restUrl() + "/#/job/running";
-        String dom = HeadlessChromium.renderedDom(running);
-        assertTrue(dom.contains(job.path("name").asText()) && dom.contains("RUNNING"),
-                "the dashboard lists " + job.path("name").asText() + " as RUNNING");
         Path png = TARGET.resolve("dashboard-running-job.png");
         HeadlessChromium.screenshot(running, png);
         assertTrue(Files.size(png) > 10_000, "screenshot " + png);
+        String dom = HeadlessChromium.renderedDom(running);
+        assertTrue(dom.contains(job.path("name").asText()) && dom.contains("RUNNING"),
+                "the dashboard lists " + job.path("name").asText() + " as RUNNING");
 
         rest.cancel(job.path("jid").asText());
     }

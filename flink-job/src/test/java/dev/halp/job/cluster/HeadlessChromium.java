@@ -38,15 +38,24 @@ final class HeadlessChromium {
 
     private static byte[] run(String url, String... extra) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(binary(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--virtual-time-budget=10000"));
+                "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + Files.createTempDirectory("chromium"),
+                "--virtual-time-budget=10000"));
         cmd.addAll(List.of(extra));
         cmd.add(url);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        // output to a file: chromium's helper processes inherit stdout and may outlive the browser
+        Path out = Files.createTempFile("chromium", ".out");
+        Path log = Files.createTempFile("chromium", ".log");
+        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        boolean done = p.waitFor(90, TimeUnit.SECONDS);
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        if (!done) {
             p.destroyForcibly();
-            throw new IOException("chromium failed on " + url);
+            throw new IOException("chromium did not finish within 90 s on " + url + "; its log: " + log);
         }
-        return out;
+        if (p.exitValue() != 0) {
+            throw new IOException("chromium exited with " + p.exitValue() + " on " + url);
+        }
+        return Files.readAllBytes(out);
     }
 }
