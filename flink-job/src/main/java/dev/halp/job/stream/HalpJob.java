@@ -58,8 +58,11 @@ public final class HalpJob {
                 o.warmupSizes().stream().map(hw -> JobPlans.defaultSpec(o.scheme, o.model, hw[0], hw[1], o.secondaries)),
                 java.util.stream.Stream.ofNullable(configured)).toArray(PlanSpec[]::new);
 
+        // one constant key: the split batches frames in keyed state, with a processing-time linger timer
         SingleOutputStreamOperator<RowsMessage> split = frames
-                .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured))
+                .keyBy(f -> 0, org.apache.flink.api.common.typeinfo.Types.INT)
+                .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured,
+                        o.batchSize, o.batchLingerMs))
                 .name("host: plan + split").uid("split").setParallelism(1);
         place.edge(split);
         place.edge(split.getSideOutput(FrameSplit.DEAD_LETTERS).sinkTo(deadLetters)

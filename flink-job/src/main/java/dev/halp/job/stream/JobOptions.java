@@ -66,6 +66,14 @@ public class JobOptions implements Serializable {
                     + "(slot sharing group 'host'): the job then needs secondaries + 1 + this many slots (default: ${DEFAULT-VALUE})")
     public int hostParallelism;
 
+    @Option(names = "--batch-size", defaultValue = "1",
+            description = "frames of one size that travel as one [B,3,H,W] tensor through every stage (default: ${DEFAULT-VALUE})")
+    public int batchSize;
+
+    @Option(names = "--batch-linger-ms", defaultValue = "50",
+            description = "longest wait of a batch's first frame for the rest (default: ${DEFAULT-VALUE})")
+    public long batchLingerMs;
+
     @Option(names = "--slot-labels", description = "request the TaskManager labels (external resources halp-edge, "
             + "halp-host) that bin/halp cluster start sets: one edge server per TaskManager, extra merges on the host's")
     public boolean slotLabels;
@@ -121,6 +129,8 @@ public class JobOptions implements Serializable {
         require(secondaries >= 1 && secondaries <= 16, "--secondaries", "must be between 1 and 16, got " + secondaries);
         require(hostParallelism >= 1 && hostParallelism <= 16, "--host-parallelism",
                 "must be between 1 and 16, got " + hostParallelism);
+        require(batchSize >= 1 && batchSize <= 64, "--batch-size", "must be between 1 and 64, got " + batchSize);
+        require(batchLingerMs >= 0, "--batch-linger-ms", "must not be negative, got " + batchLingerMs);
         require(deadlineMs > 0, "--deadline-ms", "must be positive, got " + deadlineMs);
         require(deadlineClock.equals("capture") || deadlineClock.equals("ingest"), "--deadline-clock",
                 "must be capture or ingest, got '" + deadlineClock + "'");

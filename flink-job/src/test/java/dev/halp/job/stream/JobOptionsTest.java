@@ -20,6 +20,9 @@ class JobOptionsTest {
             "--bootstrap h:9092 --weights /no/such.params   | --weights: file not found",
             "--bootstrap h:9092 --warmup-size 10x10         | --warmup-size: sizes must be at least 32x32",
             "--bootstrap h:9092 --start-from yesterday      | --start-from: must be committed, earliest or latest",
+            "--bootstrap h:9092 --host-parallelism 0        | --host-parallelism: must be between 1 and 16",
+            "--bootstrap h:9092 --batch-size 0              | --batch-size: must be between 1 and 64",
+            "--bootstrap h:9092 --batch-linger-ms -1        | --batch-linger-ms: must not be negative",
             "--scheme halp                                   | --bootstrap: required"})
     void badOptionsFailBeforeSubmissionNamingTheOption(String args, String message) {
         Exception e = assertThrows(IllegalArgumentException.class, () -> HalpJobMain.main(args.trim().split("\\s+")));

@@ -143,6 +143,44 @@ class StreamingJobIntegrationTest {
         }
     }
 
+    /** --batch-size 2: frames travel in pairs, each result equals batched whole-frame inference of its pair. */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void batchedFramesGiveTheResultsOfBatchedWholeFrameInference() throws Exception {
+        JobOptions o = options("halp", "batched");
+        o.batchSize = 2;
+        o.batchLingerMs = 60_000;
+        o.validate();
+        Map<Long, String> expected = new HashMap<>();
+        List<byte[]> records = new ArrayList<>();
+        try (CameraSimulator sim = CameraSimulator.builder().setBootstrap(o.bootstrap).setTopic(o.framesTopic)
+                .optSize(SIZE, SIZE).optSeed(13).build()) {
+            for (long i = 0; i < 6; i += 2) {
+                FrameRecord a = sim.frame("cam-0", i, System.currentTimeMillis(), i);
+                FrameRecord b = sim.frame("cam-1", i + 1, System.currentTimeMillis(), i + 1);
+                float[] pair = new float[2 * 3 * SIZE * SIZE];
+                System.arraycopy(FramePixels.toRgbPlanes(a), 0, pair, 0, 3 * SIZE * SIZE);
+                System.arraycopy(FramePixels.toRgbPlanes(b), 0, pair, 3 * SIZE * SIZE, 3 * SIZE * SIZE);
+                float[][] scores = reference.head(reference.features(
+                        TensorBytes.ofFloats(new long[] {2, 3, SIZE, SIZE}, pair), 0, Models.tiny().features().size()));
+                expected.put(i, Results.sha256(scores[0]));
+                expected.put(i + 1, Results.sha256(scores[1]));
+                records.add(FrameCodec.encode(a));
+                records.add(FrameCodec.encode(b));
+            }
+        }
+        List<ResultRecord> results = run(o, records, 6, 0).results;
+        assertEquals(6, results.size());
+        Set<Long> seen = new HashSet<>();
+        for (ResultRecord r : results) {
+            assertEquals(ResultRecord.MET, r.status, Json.write(r));
+            assertTrue(seen.add(r.sequence), "frame " + r.sequence + " reported twice");
+            assertEquals(r.sequence % 2 == 0 ? "cam-0" : "cam-1", r.cameraId);
+            assertEquals(2, r.batchSize, "computed in a pair");
+            assertEquals(expected.get(r.sequence), r.scoresSha256, "frame " + r.sequence + " differs from batched inference");
+        }
+    }
+
     /** A plan made by the planner (HALP scheme, CPU-like devices) runs in the job through --plan, exactly. */
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)

@@ -35,6 +35,8 @@ public class ResultRecord {
     public List<ClassScore> top5;
     /** SHA-256 of the head's output as float32 little-endian bytes: equal iff bit-identical. */
     public String scoresSha256;
+    /** Frames computed together with this one as one tensor (the job's --batch-size, or fewer on linger). */
+    public int batchSize = 1;
     public int partsReceived;
     public int partsExpected;
     public String error;

@@ -102,13 +102,17 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         RowStore store = new RowStore();
         list.forEach(p -> store.put(p.rows(), p.tensor()));
         long t0 = System.nanoTime();
-        float[] scores = model.head(store.take(RowRange.of(0, rows)))[0];
-        ResultRecord r = Results.of(m, list, plan, System.currentTimeMillis());
-        r.es.get("host").computeMs += (System.nanoTime() - t0) / 1e6;
-        Results.setOutput(r, scores);
-        r.status = r.completionMillis <= m.deadlineMillis ? ResultRecord.MET : ResultRecord.MISSED;
-        count(r);
-        out.collect(r);
+        float[][] scores = model.head(store.take(RowRange.of(0, rows)));
+        double headMs = (System.nanoTime() - t0) / 1e6;
+        List<ResultRecord> records = Results.ofBatch(m, list, plan, System.currentTimeMillis());
+        for (int i = 0; i < records.size(); i++) {
+            ResultRecord r = records.get(i);
+            r.es.get("host").computeMs += headMs;
+            Results.setOutput(r, scores[i]);
+            r.status = r.completionMillis <= r.deadlineMillis ? ResultRecord.MET : ResultRecord.MISSED;
+            count(r);
+            out.collect(r);
+        }
         close(ctx, m.deadlineMillis);
     }
 
@@ -127,11 +131,12 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
             return;
         }
         SegmentPlan plan = plans.plan(header.plan);
-        ResultRecord r = Results.of(header, list, plan, System.currentTimeMillis());
-        r.status = ResultRecord.MISSED;
-        r.error = "deadline passed with " + r.partsReceived + " of " + r.partsExpected + " final parts";
-        count(r);
-        out.collect(r);
+        for (ResultRecord r : Results.ofBatch(header, list, plan, System.currentTimeMillis())) {
+            r.status = ResultRecord.MISSED;
+            r.error = "deadline passed with " + r.partsReceived + " of " + r.partsExpected + " final parts";
+            count(r);
+            out.collect(r);
+        }
         close(ctx, -1);
     }
 

@@ -12,8 +12,11 @@ import dev.halp.partitioner.plan.Piece;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.rf.RowRange;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -26,8 +29,14 @@ import java.util.TreeMap;
  * The host's first step: turns a frame into planar floats, plans it, and sends every participant (itself
  * included) exactly the frame rows its block-0 pieces need. Dead letters from the source, and frames the
  * model cannot take, go to the dead-letter side output.
+ *
+ * <p>With a batch size {@code B > 1}, up to {@code B} frames of one size travel as one {@code [B,3,H,W]}
+ * tensor through every stage (one plan, one exchange per block for all of them) and the merge emits one
+ * record per frame. A batch leaves when it is full, when a frame of another size arrives, or {@code lingerMs}
+ * after its first frame (a processing-time timer: the input is keyed by one constant key for it). Waiting
+ * frames are keyed state, so a checkpoint holds them and none is lost in a restore.
  */
-public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
+public class FrameSplit extends KeyedProcessFunction<Integer, IncomingFrame, RowsMessage> {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
     /** One announcement per frame, straight to the merge, so a frame whose rows never arrive still ends as a miss. */
@@ -39,7 +48,10 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
     private final long deadlineMs;
     private final boolean ingestClock;
     private final PlanSpec configured;
+    private final int batchSize;
+    private final long lingerMs;
 
+    private transient ListState<Waiting> batch;
     private transient JobPlans plans;
     private transient Map<Long, PlanSpec> specs;
     private transient Counter framesIn;
@@ -49,6 +61,16 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
     /** {@code configured}: a planner's plan for frames of its size (others get the scheme's default), or null. */
     public FrameSplit(String scheme, String model, int secondaries, long deadlineMs, boolean ingestClock,
                       PlanSpec configured) {
+        this(scheme, model, secondaries, deadlineMs, ingestClock, configured, 1, 0);
+    }
+
+    public FrameSplit(String scheme, String model, int secondaries, long deadlineMs, boolean ingestClock,
+                      PlanSpec configured, int batchSize, long lingerMs) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        this.lingerMs = lingerMs;
         this.scheme = scheme;
         this.model = model;
         this.secondaries = secondaries;
@@ -61,13 +83,14 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
     public void open(OpenContext ctx) {
         plans = new JobPlans();
         specs = new TreeMap<>();
+        batch = getRuntimeContext().getListState(new ListStateDescriptor<>("batch", TypeInformation.of(Waiting.class)));
         framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
         shed = getRuntimeContext().getMetricGroup().counter("shedFrames");
     }
 
     @Override
-    public void processElement(IncomingFrame in, Context ctx, Collector<RowsMessage> out) {
+    public void processElement(IncomingFrame in, Context ctx, Collector<RowsMessage> out) throws Exception {
         if (!in.isFrame()) {
             deadLetters.inc();
             ctx.output(DEAD_LETTERS, in.deadLetter);
@@ -82,17 +105,77 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
             return;
         }
         framesIn.inc();
+        Waiting w = new Waiting(f, (ingestClock ? System.currentTimeMillis() : f.captureMillis) + deadlineMs);
+        List<Waiting> waiting = new ArrayList<>();
+        batch.get().forEach(waiting::add);
+        if (!waiting.isEmpty() && (waiting.get(0).frame.width != f.width || waiting.get(0).frame.height != f.height)) {
+            send(waiting, ctx, out); // one tensor holds frames of one size
+            waiting.clear();
+        }
+        waiting.add(w);
+        if (waiting.size() >= batchSize) {
+            send(waiting, ctx, out);
+            batch.clear();
+        } else {
+            if (waiting.size() == 1) {
+                ctx.timerService().registerProcessingTimeTimer(System.currentTimeMillis() + lingerMs);
+            }
+            batch.update(waiting);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RowsMessage> out) throws Exception {
+        List<Waiting> waiting = new ArrayList<>();
+        batch.get().forEach(waiting::add);
+        if (!waiting.isEmpty() && timestamp >= waiting.get(0).arrivedMillis + lingerMs) {
+            send(waiting, ctx, out);
+            batch.clear();
+        }
+    }
+
+    /** A frame waiting for its batch, with its deadline. A POJO (keyed state). */
+    public static class Waiting {
+        public FrameRecord frame;
+        public long deadlineMillis;
+        public long arrivedMillis;
+
+        public Waiting() {
+        }
+
+        Waiting(FrameRecord frame, long deadlineMillis) {
+            this.frame = frame;
+            this.deadlineMillis = deadlineMillis;
+            this.arrivedMillis = System.currentTimeMillis();
+        }
+    }
+
+    /** Plans the batch, announces it to the merge and sends every participant its block-0 rows. */
+    private void send(List<Waiting> frames, Context ctx, Collector<RowsMessage> out) {
+        FrameRecord f = frames.get(0).frame;
+        int n = frames.size();
         PlanSpec spec = specs.computeIfAbsent(((long) f.height << 32) | f.width,
                 k -> configured != null && configured.height == f.height && configured.width == f.width ? configured
                         : JobPlans.defaultSpec(scheme, model, f.height, f.width, secondaries));
         SegmentPlan plan = plans.plan(spec);
-        TensorBytes frame = TensorBytes.ofFloats(new long[] {1, 3, f.height, f.width}, FramePixels.toRgbPlanes(f));
+        float[] pixels = new float[n * 3 * f.height * f.width];
+        for (int i = 0; i < n; i++) {
+            float[] planes = FramePixels.toRgbPlanes(frames.get(i).frame);
+            System.arraycopy(planes, 0, pixels, i * planes.length, planes.length);
+        }
+        TensorBytes frame = TensorBytes.ofFloats(new long[] {n, 3, f.height, f.width}, pixels);
 
         RowsMessage header = new RowsMessage();
         header.cameraId = f.cameraId;
         header.sequence = f.sequence;
         header.captureMillis = f.captureMillis;
-        header.deadlineMillis = (ingestClock ? System.currentTimeMillis() : f.captureMillis) + deadlineMs;
+        header.deadlineMillis = frames.stream().mapToLong(x -> x.deadlineMillis).min().orElseThrow();
+        if (n > 1) {
+            header.batchCameraIds = frames.stream().map(x -> x.frame.cameraId).toArray(String[]::new);
+            header.batchSequences = frames.stream().mapToLong(x -> x.frame.sequence).toArray();
+            header.batchCaptureMillis = frames.stream().mapToLong(x -> x.frame.captureMillis).toArray();
+            header.batchDeadlineMillis = frames.stream().mapToLong(x -> x.deadlineMillis).toArray();
+        }
         header.plan = spec;
         Timings timings = Timings.of(secondaries + 1);
         header.block = RowsMessage.ANNOUNCE;
@@ -100,7 +183,7 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
         header.sentAtMillis = System.currentTimeMillis();
         ctx.output(ANNOUNCEMENTS, header);
         if (System.currentTimeMillis() > header.deadlineMillis) {
-            shed.inc(); // too late already: computing it would only delay the frames behind it
+            shed.inc(n); // too late already: computing it would only delay the frames behind it
             return;
         }
         List<RowsMessage> messages = new ArrayList<>();
@@ -108,7 +191,7 @@ public class FrameSplit extends ProcessFunction<IncomingFrame, RowsMessage> {
             for (RowRange r : RowRanges.union(e.getValue())) {
                 messages.add(RowsMessage.about(header, 0, 0, e.getKey(), r, frame.rows(r.start(), r.end()), timings));
                 if (e.getKey() != 0) {
-                    timings.bytesOut[0] += (long) r.size() * 3 * f.width * Float.BYTES;
+                    timings.bytesOut[0] += (long) n * r.size() * 3 * f.width * Float.BYTES;
                 }
             }
         }

@@ -20,6 +20,24 @@ public final class Results {
     private Results() {
     }
 
+    /** One record per frame of the message's batch, in tensor order. */
+    static List<ResultRecord> ofBatch(RowsMessage header, List<RowsMessage> parts, SegmentPlan plan, long now) {
+        List<ResultRecord> out = new ArrayList<>();
+        for (int i = 0; i < header.batchSize(); i++) {
+            ResultRecord r = of(header, parts, plan, now);
+            r.batchSize = header.batchSize();
+            if (header.batchCameraIds != null) {
+                r.cameraId = header.batchCameraIds[i];
+                r.sequence = header.batchSequences[i];
+                r.captureMillis = header.batchCaptureMillis[i];
+                r.deadlineMillis = header.batchDeadlineMillis[i];
+                r.latencyMs = now - r.captureMillis;
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
     /** {@code header}: any message of the frame (a part, or the split's announcement when no part came). */
     static ResultRecord of(RowsMessage header, List<RowsMessage> parts, SegmentPlan plan, long now) {
         RowsMessage first = header;

@@ -29,8 +29,18 @@ public class RowsMessage {
     public long[] shape;
     public byte[] data;
     public Timings timings;
+    /** Frames batched into this message's tensor (batch size above 1), in tensor order; null for one frame. */
+    public String[] batchCameraIds;
+    public long[] batchSequences;
+    public long[] batchCaptureMillis;
+    public long[] batchDeadlineMillis;
 
     public RowsMessage() {
+    }
+
+    /** Frames in this message's tensor. */
+    public int batchSize() {
+        return batchCameraIds == null ? 1 : batchCameraIds.length;
     }
 
     public String frameKey() {
@@ -66,6 +76,10 @@ public class RowsMessage {
         m.shape = t.shape();
         m.data = t.data();
         m.timings = timings;
+        m.batchCameraIds = frame.batchCameraIds;
+        m.batchSequences = frame.batchSequences;
+        m.batchCaptureMillis = frame.batchCaptureMillis;
+        m.batchDeadlineMillis = frame.batchDeadlineMillis;
         m.sentAtMillis = System.currentTimeMillis();
         return m;
     }
