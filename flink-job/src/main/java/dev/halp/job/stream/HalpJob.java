@@ -62,7 +62,7 @@ public final class HalpJob {
         SingleOutputStreamOperator<RowsMessage> split = frames
                 .keyBy(f -> 0, org.apache.flink.api.common.typeinfo.Types.INT)
                 .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured,
-                        o.batchSize, o.batchLingerMs))
+                        o.batchSize, o.batchLingerMs).withInputForRescue(o.rescueMargin() > 0))
                 .name("host: plan + split").uid("split").setParallelism(1);
         place.edge(split);
         place.edge(split.getSideOutput(FrameSplit.DEAD_LETTERS).sinkTo(deadLetters)
@@ -73,14 +73,15 @@ public final class HalpJob {
             if (relay && b > 0) {
                 current = stage(current, keys, participants, new RelayStage(b, cleanupAfter), "relay " + b, place);
             }
-            current = stage(current, keys, participants, new BlockStage(b, model, cleanupAfter, warmups), "block " + b,
-                    place);
+            BlockStage block = new BlockStage(b, model, cleanupAfter, warmups)
+                    .withStalledParticipant(o.faultStallSecondary < 0 ? -1 : o.faultStallSecondary + 1);
+            current = stage(current, keys, participants, block, "block " + b, place);
         }
         int hosts = o.hostParallelism;
         SingleOutputStreamOperator<ResultRecord> merged = current
                 .union(split.getSideOutput(FrameSplit.ANNOUNCEMENTS))
                 .keyBy(RowsMessage::frameKey)
-                .process(new FrameMerge(model, cleanupAfter, warmups))
+                .process(new FrameMerge(model, cleanupAfter, warmups).withRescueMargin(o.rescueMargin()))
                 .name("host: merge + head").uid("merge").setParallelism(hosts);
         var sink = merged.sinkTo(results).name("results").uid("result-sink").setParallelism(hosts);
         if (hosts == 1) {

@@ -74,6 +74,15 @@ public class JobOptions implements Serializable {
             description = "longest wait of a batch's first frame for the rest (default: ${DEFAULT-VALUE})")
     public long batchLingerMs;
 
+    @Option(names = "--rescue-margin-ms", defaultValue = "-1",
+            description = "the host computes the rows of participants silent this long before the deadline; "
+                    + "0 turns rescues off, -1 is half the deadline (default: ${DEFAULT-VALUE})")
+    public long rescueMarginMs;
+
+    @Option(names = "--fault-stall-secondary", defaultValue = "-1",
+            description = "fault injection (tests, bench faults): secondary N drops everything it receives (default: none)")
+    public int faultStallSecondary;
+
     @Option(names = "--slot-labels", description = "request the TaskManager labels (external resources halp-edge, "
             + "halp-host) that bin/halp cluster start sets: one edge server per TaskManager, extra merges on the host's")
     public boolean slotLabels;
@@ -131,6 +140,10 @@ public class JobOptions implements Serializable {
                 "must be between 1 and 16, got " + hostParallelism);
         require(batchSize >= 1 && batchSize <= 64, "--batch-size", "must be between 1 and 64, got " + batchSize);
         require(batchLingerMs >= 0, "--batch-linger-ms", "must not be negative, got " + batchLingerMs);
+        require(rescueMarginMs >= -1 && rescueMarginMs < Math.max(1, deadlineMs), "--rescue-margin-ms",
+                "must be -1, 0 or below the deadline, got " + rescueMarginMs);
+        require(faultStallSecondary >= -1 && faultStallSecondary < secondaries, "--fault-stall-secondary",
+                "must be a secondary index below " + secondaries + " (or -1), got " + faultStallSecondary);
         require(deadlineMs > 0, "--deadline-ms", "must be positive, got " + deadlineMs);
         require(deadlineClock.equals("capture") || deadlineClock.equals("ingest"), "--deadline-clock",
                 "must be capture or ingest, got '" + deadlineClock + "'");
@@ -182,6 +195,11 @@ public class JobOptions implements Serializable {
 
     public FrameLimits frameLimits() {
         return new FrameLimits(maxWidth, maxHeight, maxWidth * maxHeight * 3);
+    }
+
+    /** The rescue margin in effect: half the deadline unless set; 0 when off. */
+    public long rescueMargin() {
+        return rescueMarginMs < 0 ? deadlineMs / 2 : rescueMarginMs;
     }
 
     /** Slots the job needs: one per edge server, plus the host's extra merge slots. */

@@ -181,6 +181,37 @@ class StreamingJobIntegrationTest {
         }
     }
 
+    /**
+     * Secondary 0 stops answering (it drops everything, its TaskManager stays up): the host computes the
+     * missing rows itself before the deadline, and every frame still ends in exactly one result, equal to
+     * whole-frame inference.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void framesOfASilentSecondaryAreRescuedByTheHostExactly() throws Exception {
+        JobOptions o = options("halp", "rescue");
+        o.deadlineMs = 6000;
+        o.rescueMarginMs = 4500;
+        o.faultStallSecondary = 0;
+        o.validate();
+        Map<Long, String> expected = new HashMap<>();
+        List<byte[]> records = new ArrayList<>();
+        for (long i = 0; i < 4; i++) {
+            FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i);
+            expected.put(i, wholeFrameSha(f));
+            records.add(FrameCodec.encode(f));
+        }
+        List<ResultRecord> results = run(o, records, 4, 0).results;
+        assertEquals(4, results.size());
+        Set<Long> seen = new HashSet<>();
+        for (ResultRecord r : results) {
+            assertEquals(ResultRecord.MET, r.status, Json.write(r));
+            assertTrue(seen.add(r.sequence), "frame " + r.sequence + " reported twice");
+            assertTrue(r.rescued != null && r.rescued.contains("secondary_0"), Json.write(r));
+            assertEquals(expected.get(r.sequence), r.scoresSha256, "frame " + r.sequence + " differs from whole-frame inference");
+        }
+    }
+
     /** A plan made by the planner (HALP scheme, CPU-like devices) runs in the job through --plan, exactly. */
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)

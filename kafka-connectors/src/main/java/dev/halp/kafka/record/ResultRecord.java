@@ -37,6 +37,8 @@ public class ResultRecord {
     public String scoresSha256;
     /** Frames computed together with this one as one tensor (the job's --batch-size, or fewer on linger). */
     public int batchSize = 1;
+    /** Participants whose final rows the host computed itself because they had not arrived in time. */
+    public List<String> rescued;
     public int partsReceived;
     public int partsExpected;
     public String error;

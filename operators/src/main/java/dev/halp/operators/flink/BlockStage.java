@@ -36,6 +36,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
 
     private final int block;
     private final ModelConfig modelConfig;
+    private int stalledParticipant = -1;
     private final long cleanupAfterMs;
     private final PlanSpec[] warmups;
 
@@ -56,6 +57,15 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         this.modelConfig = modelConfig;
         this.cleanupAfterMs = cleanupAfterMs;
         this.warmups = warmups.clone();
+    }
+
+    /**
+     * Fault injection for tests and {@code bench faults}: participant {@code participant} silently drops
+     * everything it receives, like a server that stopped answering while its TaskManager stays up.
+     */
+    public BlockStage withStalledParticipant(int participant) {
+        this.stalledParticipant = participant;
+        return this;
     }
 
     @Override
@@ -84,6 +94,10 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     public void processElement(RowsMessage m, Context ctx, Collector<RowsMessage> out) throws Exception {
         if (m.to != me) {
             throw new IllegalStateException("participant " + m.to + "'s rows reached subtask " + me);
+        }
+        if (me == stalledParticipant) {
+            shed.inc();
+            return;
         }
         if (m.block != block || block >= plans.plan(m.plan).blocks().size()) {
             // a plan with fewer blocks than the graph has stages: rows already past this block move on

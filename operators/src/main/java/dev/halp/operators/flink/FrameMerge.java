@@ -1,5 +1,11 @@
 package dev.halp.operators.flink;
 
+import dev.halp.operators.tensor.TensorBytes;
+import dev.halp.partitioner.rf.ReceptiveField;
+import dev.halp.partitioner.rf.LayerStep;
+import dev.halp.partitioner.plan.RowRanges;
+import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.kafka.record.ResultRecord;
 import dev.halp.operators.cnn.CnnModel;
 import dev.halp.operators.exec.RowStore;
@@ -29,12 +35,21 @@ import java.util.List;
  * known if parts are still missing (a watermark cannot pass a frame whose parts are in flight, so an
  * event-time timer could only fire after the slowest part); parts arriving after that are counted and
  * dropped. An event-time timer later clears the frame's state.
+ *
+ * <p>Rescue: when the split attaches the frame's input to its announcement, a second processing-time timer
+ * fires {@code rescueMarginMs} before the deadline. If final rows are still missing then (a secondary, or a
+ * neighbour waiting on its halo, stopped answering), the host computes exactly those rows itself from the
+ * input (their receptive-field program through the whole feature stack) and finishes the frame; the result
+ * names the participants it stood in for. Parts arriving later count as late. Only participants silent for
+ * at least the margin (no final part of any frame) are stood in for: a participant that is merely behind
+ * (overload) keeps its frames, so rescues never add host work to an overloaded pipeline.
  */
 public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, ResultRecord> {
 
     private final ModelConfig modelConfig;
     private final long cleanupAfterMs;
     private final PlanSpec[] warmups;
+    private long rescueMarginMs;
 
     private transient CnnModel model;
     private transient JobPlans plans;
@@ -44,12 +59,21 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
     private transient Counter results;
     private transient Counter misses;
     private transient Counter lateParts;
+    private transient Counter rescues;
+    /** When a final part last arrived from each participant (this subtask's view; not state). */
+    private transient java.util.Map<String, Long> lastHeard;
     private transient Histogram latency;
 
     public FrameMerge(ModelConfig modelConfig, long cleanupAfterMs, PlanSpec... warmups) {
         this.modelConfig = modelConfig;
         this.cleanupAfterMs = cleanupAfterMs;
         this.warmups = warmups.clone();
+    }
+
+    /** Rescue frames this long before their deadline (0: never); needs the split to attach the input. */
+    public FrameMerge withRescueMargin(long marginMs) {
+        this.rescueMarginMs = Math.max(0, marginMs);
+        return this;
     }
 
     @Override
@@ -65,6 +89,8 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         results = g.counter("results");
         misses = g.counter("misses");
         lateParts = g.counter("lateParts");
+        rescues = g.counter("rescuedFrames");
+        lastHeard = new java.util.HashMap<>();
         latency = g.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(10_000));
         g.gauge("deadlineHitRatio", () -> {
             long total = results.getCount() + misses.getCount();
@@ -89,9 +115,13 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         }
         if (m.isAnnouncement()) {
             announced.update(m);
+            if (rescueMarginMs > 0 && m.data != null) {
+                ctx.timerService().registerProcessingTimeTimer(rescueTime(m));
+            }
             return;
         }
         parts.put(m.rowStart, m);
+        lastHeard.put(Participants.name(m.from), System.currentTimeMillis());
         SegmentPlan plan = plans.plan(m.plan);
         int rows = plan.outputHeight(plan.blocks().size() - 1);
         List<RowsMessage> list = new ArrayList<>();
@@ -130,6 +160,12 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         if (Boolean.TRUE.equals(closed.value()) || header == null) {
             return;
         }
+        RowsMessage input = announced.value();
+        if (input != null && input.data != null && rescueMarginMs > 0 && timestamp == rescueTime(input)
+                && timestamp < input.deadlineMillis) {
+            rescue(input, list, ctx, out);
+            return;
+        }
         SegmentPlan plan = plans.plan(header.plan);
         for (ResultRecord r : Results.ofBatch(header, list, plan, System.currentTimeMillis())) {
             r.status = ResultRecord.MISSED;
@@ -138,6 +174,60 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
             out.collect(r);
         }
         close(ctx, -1);
+    }
+
+    private long rescueTime(RowsMessage announcement) {
+        return announcement.deadlineMillis - rescueMarginMs;
+    }
+
+    /** Computes the missing final rows from the frame's input, then finishes the frame like a complete one. */
+    private void rescue(RowsMessage input, List<RowsMessage> list, OnTimerContext ctx, Collector<ResultRecord> out)
+            throws Exception {
+        SegmentPlan plan = plans.plan(input.plan);
+        int rows = plan.outputHeight(plan.blocks().size() - 1);
+        List<RowRange> missing = List.of(RowRange.of(0, rows));
+        for (RowsMessage p : list) {
+            List<RowRange> left = new ArrayList<>();
+            missing.forEach(r -> left.addAll(RowRanges.subtract(List.of(r), p.rows())));
+            missing = left;
+        }
+        List<String> absent = new ArrayList<>();
+        for (Piece piece : plan.blocks().get(plan.blocks().size() - 1).pieces()) {
+            String name = Participants.name(Participants.index(piece.owner()));
+            if (!piece.rows().isEmpty() && !absent.contains(name)
+                    && missing.stream().anyMatch(r -> r.start() < piece.rows().end() && piece.rows().start() < r.end())) {
+                absent.add(name);
+            }
+        }
+        long now = System.currentTimeMillis();
+        if (absent.stream().anyMatch(p -> now - lastHeard.getOrDefault(p, 0L) < rescueMarginMs)) {
+            return; // behind, not gone: the deadline timer decides
+        }
+        long t0 = System.nanoTime();
+        RowStore store = new RowStore();
+        list.forEach(p -> store.put(p.rows(), p.tensor()));
+        ModelSpec spec = model.spec();
+        int[] heights = spec.heights(plan.height());
+        TensorBytes frame = input.tensor();
+        for (RowRange r : missing) {
+            List<LayerStep> steps = ReceptiveField.program(spec, heights, 0, spec.features().size(), r);
+            RowRange in = steps.get(0).inputRows();
+            store.put(r, model.slice(frame.rows(in.start(), in.end()), steps));
+        }
+        float[][] scores = model.head(store.take(RowRange.of(0, rows)));
+        double ms = (System.nanoTime() - t0) / 1e6;
+        List<ResultRecord> records = Results.ofBatch(input, list, plan, System.currentTimeMillis());
+        for (int i = 0; i < records.size(); i++) {
+            ResultRecord r = records.get(i);
+            r.es.get("host").computeMs += ms;
+            r.rescued = absent;
+            Results.setOutput(r, scores[i]);
+            r.status = r.completionMillis <= r.deadlineMillis ? ResultRecord.MET : ResultRecord.MISSED;
+            count(r);
+            out.collect(r);
+        }
+        rescues.inc(records.size());
+        close(ctx, input.deadlineMillis);
     }
 
     private void count(ResultRecord r) {

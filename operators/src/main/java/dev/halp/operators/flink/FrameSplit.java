@@ -50,6 +50,7 @@ public class FrameSplit extends KeyedProcessFunction<Integer, IncomingFrame, Row
     private final PlanSpec configured;
     private final int batchSize;
     private final long lingerMs;
+    private boolean attachInput;
 
     private transient ListState<Waiting> batch;
     private transient JobPlans plans;
@@ -77,6 +78,12 @@ public class FrameSplit extends KeyedProcessFunction<Integer, IncomingFrame, Row
         this.deadlineMs = deadlineMs;
         this.ingestClock = ingestClock;
         this.configured = configured;
+    }
+
+    /** Attach every frame's input to its announcement, so the merge can rescue rows that do not arrive. */
+    public FrameSplit withInputForRescue(boolean attach) {
+        this.attachInput = attach;
+        return this;
     }
 
     @Override
@@ -181,6 +188,10 @@ public class FrameSplit extends KeyedProcessFunction<Integer, IncomingFrame, Row
         header.block = RowsMessage.ANNOUNCE;
         header.timings = timings;
         header.sentAtMillis = System.currentTimeMillis();
+        if (attachInput) {
+            header.shape = frame.shape();
+            header.data = frame.data();
+        }
         ctx.output(ANNOUNCEMENTS, header);
         if (System.currentTimeMillis() > header.deadlineMillis) {
             shed.inc(n); // too late already: computing it would only delay the frames behind it
