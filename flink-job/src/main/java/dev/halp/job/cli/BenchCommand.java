@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** Benchmarks that print ratios measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (ratios measured in one run).",
-        subcommands = {BenchCommand.Overhead.class, BenchCommand.Speedup.class})
+        subcommands = {BenchCommand.Overhead.class, BenchCommand.Speedup.class, BenchCommand.Faults.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -116,6 +116,39 @@ final class BenchCommand implements Runnable {
                 spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(r));
             }
             return 0;
+        }
+    }
+
+    @Command(name = "faults", mixinStandardHelpOptions = true,
+            description = "Fault scenarios (baseline, malformed input, silent secondary, 2x overload), one table.")
+    static final class Faults extends FrameCommand implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--frames", defaultValue = "20", description = "frames per scenario (default: ${DEFAULT-VALUE})")
+        long frames;
+
+        @Option(names = "--secondaries", defaultValue = "2", description = "(default: ${DEFAULT-VALUE})")
+        int secondaries;
+
+        @Option(names = "--json", description = "end with one JSON array")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            validatedModel(spec);
+            if (frames < 4 || secondaries < 1) {
+                throw Options.bad(spec, frames < 4 ? "--frames" : "--secondaries", "too small");
+            }
+            var rows = new dev.halp.job.bench.FaultsBench(model, height, width, secondaries, frames,
+                    spec.commandLine().getOut()).run();
+            if (json) {
+                spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(rows));
+            }
+            boolean clean = rows.stream().allMatch(r -> ((Number) r.get("lost")).longValue() == 0
+                    && ((Number) r.get("duplicates")).longValue() == 0);
+            return clean ? 0 : 1;
         }
     }
 }

@@ -23,7 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EmbeddedRun {
 
     /** What the camera simulator publishes. */
-    public record Camera(long frames, int cameras, double fps, int width, int height, Path images) { }
+    public record Camera(long frames, int cameras, double fps, int width, int height, Path images, int corruptEvery) {
+        public Camera(long frames, int cameras, double fps, int width, int height, Path images) {
+            this(frames, cameras, fps, width, height, images, 0);
+        }
+    }
 
     private final JobOptions options;
     private final Camera camera;
@@ -148,7 +152,8 @@ public final class EmbeddedRun {
     private CameraSimulator simulator() {
         return CameraSimulator.builder().setBootstrap(options.bootstrap)
                 .setTopic(options.framesTopic).optCameras(camera.cameras()).optFps(camera.fps())
-                .optSize(camera.width(), camera.height()).optImages(camera.images()).build();
+                .optSize(camera.width(), camera.height()).optImages(camera.images())
+                .optCorruptEvery(camera.corruptEvery()).build();
     }
 
     private void publish(AtomicLong sent) {

@@ -125,6 +125,10 @@ final class ResultsWatcher implements AutoCloseable {
         o.put("p50_ms", percentile(50));
         o.put("p99_ms", percentile(99));
         o.put("deadline_hit_ratio", hitRatio());
+        // every frame must end in exactly one result, miss or dead letter
+        long distinct = all.stream().map(r -> r.cameraId + "#" + r.sequence).distinct().count();
+        o.put("duplicates", all.size() - distinct);
+        o.put("lost", Math.max(0, framesIn - distinct - deadLetters));
         Map<String, Long> perFrame = new TreeMap<>();
         long frames = Math.max(1, met + missed);
         bytesIn.forEach((es, b) -> perFrame.put(es, b / frames));

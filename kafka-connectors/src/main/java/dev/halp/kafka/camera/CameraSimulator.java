@@ -39,6 +39,7 @@ public final class CameraSimulator implements AutoCloseable {
     private final int height;
     private final List<Path> images;
     private final long seed;
+    private final int corruptEvery;
 
     private CameraSimulator(Builder b) {
         this.producer = new KafkaProducer<>(Map.of(
@@ -56,6 +57,7 @@ public final class CameraSimulator implements AutoCloseable {
         this.height = b.height;
         this.images = b.images == null ? List.of() : listImages(b.images);
         this.seed = b.seed;
+        this.corruptEvery = b.corruptEvery;
     }
 
     public static Builder builder() {
@@ -74,8 +76,12 @@ public final class CameraSimulator implements AutoCloseable {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
             FrameRecord f = frame("cam-" + (sent % cameras), sent / cameras, System.currentTimeMillis(), sent);
+            byte[] value = FrameCodec.encode(f);
+            if (corruptEvery > 0 && (sent + 1) % corruptEvery == 0) {
+                value = java.util.Arrays.copyOf(value, value.length / 2); // a truncated record, for fault runs
+            }
             producer.send(new ProducerRecord<>(topic, null, f.captureMillis, f.cameraId.getBytes(StandardCharsets.UTF_8),
-                    FrameCodec.encode(f)));
+                    value));
             sent++;
             onSent.accept(sent);
         }
@@ -141,6 +147,7 @@ public final class CameraSimulator implements AutoCloseable {
         private int height = 224;
         private Path images;
         private long seed = 1;
+        private int corruptEvery;
 
         public Builder setBootstrap(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -170,6 +177,15 @@ public final class CameraSimulator implements AutoCloseable {
 
         public Builder optImages(Path images) {
             this.images = images;
+            return this;
+        }
+
+        /** Fault runs: every {@code n}-th record {@link #run} publishes is truncated (0: none). */
+        public Builder optCorruptEvery(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("corruptEvery must not be negative");
+            }
+            this.corruptEvery = n;
             return this;
         }
 
