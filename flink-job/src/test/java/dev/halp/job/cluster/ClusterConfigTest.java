@@ -1,0 +1,65 @@
+package dev.halp.job.cluster;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The cluster's configuration, without starting a process. */
+class ClusterConfigTest {
+
+    @Test
+    void badClusterOptionsFailNamingTheOption() {
+        Path dir = Path.of("target/unused");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ClusterSpec(dir, 0, 1, 0, 0, false, 1000, 0,
+                false, "3072m", "cp")).getMessage().startsWith("--secondaries"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ClusterSpec(dir, 2, 1, 0, 0, false, 1000, 0,
+                false, "3 GB", "cp")).getMessage().startsWith("--tm-memory"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ClusterSpec(dir, 2, 1, 0, -2, false, 1000, 0,
+                false, "3072m", "cp")).getMessage().startsWith("--kafka-port"));
+        assertEquals(List.of("host", "es0", "es1"),
+                new ClusterSpec(dir, 2, 1, 0, 0, false, 1000, 0, false, "3072m", "cp").taskManagers());
+    }
+
+    @Test
+    void theTaskManagerClasspathLeavesTheJobJarsLibrariesToTheJobJar() {
+        String cp = String.join(":", "/w/flink-job/target/classes", "/m/dev/halp/operators/0.1.0-SNAPSHOT/operators.jar",
+                "/w/operators/target/operators-0.1.0-SNAPSHOT.jar",
+                "/m/org/apache/flink/flink-connector-kafka/5.0.0-2.2/c.jar", "/m/org/apache/kafka/kafka-clients/4.2.2/k.jar",
+                "/m/org/apache/flink/flink-runtime/2.2.1/flink-runtime-2.2.1.jar",
+                "/m/ai/djl/pytorch/pytorch-native-cpu/2.7.1/n.jar", "/m/ai/djl/api/0.36.0/api-0.36.0.jar");
+        assertEquals("/m/org/apache/flink/flink-runtime/2.2.1/flink-runtime-2.2.1.jar:"
+                + "/m/ai/djl/pytorch/pytorch-native-cpu/2.7.1/n.jar:/m/ai/djl/api/0.36.0/api-0.36.0.jar",
+                LocalCluster.flinkClasspath(cp));
+    }
+
+    @Test
+    void taskManagersCarryTheirLabelsAndTheMemoryFlagsConfigShWouldDerive(@TempDir Path dir) throws Exception {
+        FlinkNodeConfig host = FlinkNodeConfig.taskManager(dir.resolve("host"), "127.0.0.1", 6123, "host",
+                "127.0.0.1", 3, "3072m", dir.resolve("tmp")).write();
+        String yaml = Files.readString(dir.resolve("host").resolve("config.yaml"));
+        assertTrue(yaml.contains("taskmanager.resource-id: host"), yaml);
+        assertTrue(yaml.contains("external-resources: halp-edge;halp-host"), yaml);
+        assertTrue(yaml.contains("external-resource.halp-host.amount: 2"), yaml);
+        assertTrue(yaml.contains("classloader.parent-first-patterns.additional: ai.djl."), yaml);
+        assertTrue(Files.exists(dir.resolve("host").resolve("log4j.properties")));
+        FlinkNodeConfig.MemoryArgs memory = host.taskManagerMemory();
+        assertTrue(memory.jvm().stream().anyMatch(a -> a.startsWith("-Xmx")), memory.toString());
+        assertTrue(memory.dynamic().contains("external-resources=halp-edge;halp-host")
+                || memory.dynamic().contains("external-resources=halp-host;halp-edge"), memory.toString());
+        assertTrue(memory.dynamic().stream().anyMatch(a -> a.startsWith("taskmanager.cpu.cores=")), memory.toString());
+        assertFalse(memory.dynamic().stream().anyMatch(a -> a.contains("\"")), "no shell quotes: " + memory);
+
+        FlinkNodeConfig.taskManager(dir.resolve("es0"), "127.0.0.1", 6123, "es0", "127.0.0.1", 1, "3072m",
+                dir.resolve("tmp")).write();
+        String secondary = Files.readString(dir.resolve("es0").resolve("config.yaml"));
+        assertTrue(secondary.contains("external-resources: halp-edge\n") && !secondary.contains("halp-host"), secondary);
+    }
+}
