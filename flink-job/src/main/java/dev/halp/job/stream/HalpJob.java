@@ -6,6 +6,7 @@ import dev.halp.kafka.record.ResultRecord;
 import dev.halp.operators.flink.BlockStage;
 import dev.halp.operators.flink.FrameMerge;
 import dev.halp.operators.flink.FrameSplit;
+import dev.halp.operators.flink.Health;
 import dev.halp.operators.flink.JobPlans;
 import dev.halp.operators.flink.PlanSpec;
 import dev.halp.operators.flink.ModelConfig;
@@ -42,6 +43,15 @@ public final class HalpJob {
 
     public static void build(DataStream<IncomingFrame> frames, Sink<ResultRecord> results, Sink<DeadLetter> deadLetters,
                              JobOptions o) {
+        build(frames, null, results, deadLetters, o);
+    }
+
+    /**
+     * {@code feedback}: the job's own results read back (null: none), from which the split learns which
+     * secondaries are silent and plans without them.
+     */
+    public static void build(DataStream<IncomingFrame> frames, DataStream<ResultRecord> feedback,
+                             Sink<ResultRecord> results, Sink<DeadLetter> deadLetters, JobOptions o) {
         int participants = o.secondaries + 1;
         PlanSpec configured = o.configuredPlan();
         int blocks = JobPlans.blocksOf(o.scheme, Models.byName(o.model)).size();
@@ -59,10 +69,18 @@ public final class HalpJob {
                 java.util.stream.Stream.ofNullable(configured)).toArray(PlanSpec[]::new);
 
         // one constant key: the split batches frames in keyed state, with a processing-time linger timer
+        // without feedback the split's broadcast input is a stream that never emits (watermarks follow the frames)
+        SingleOutputStreamOperator<Health> health = feedback != null
+                ? feedback.flatMap(new Health.FromResults()).name("host: edge server health").uid("health")
+                : frames.flatMap((IncomingFrame f, org.apache.flink.util.Collector<Health> out) -> { },
+                        org.apache.flink.api.common.typeinfo.TypeInformation.of(Health.class)).name("no feedback").uid("no-health");
+        place.edge(health.setParallelism(1));
         SingleOutputStreamOperator<RowsMessage> split = frames
                 .keyBy(f -> 0, org.apache.flink.api.common.typeinfo.Types.INT)
+                .connect(health.broadcast(Health.SILENT))
                 .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured,
-                        o.batchSize, o.batchLingerMs).withInputForRescue(o.rescueMargin() > 0))
+                        o.batchSize, o.batchLingerMs).withInputForRescue(o.rescueMargin() > 0)
+                        .withProbeEvery(o.probeEvery))
                 .name("host: plan + split").uid("split").setParallelism(1);
         place.edge(split);
         place.edge(split.getSideOutput(FrameSplit.DEAD_LETTERS).sinkTo(deadLetters)

@@ -79,6 +79,10 @@ public class JobOptions implements Serializable {
                     + "0 turns rescues off, -1 is half the deadline (default: ${DEFAULT-VALUE})")
     public long rescueMarginMs;
 
+    @Option(names = "--probe-every", defaultValue = "10",
+            description = "while a secondary is silent, every N-th frame still gives it work, to notice its return (default: ${DEFAULT-VALUE})")
+    public int probeEvery;
+
     @Option(names = "--fault-stall-secondary", defaultValue = "-1",
             description = "fault injection (tests, bench faults): secondary N drops everything it receives (default: none)")
     public int faultStallSecondary;
@@ -142,6 +146,7 @@ public class JobOptions implements Serializable {
         require(batchLingerMs >= 0, "--batch-linger-ms", "must not be negative, got " + batchLingerMs);
         require(rescueMarginMs >= -1 && rescueMarginMs < Math.max(1, deadlineMs), "--rescue-margin-ms",
                 "must be -1, 0 or below the deadline, got " + rescueMarginMs);
+        require(probeEvery >= 1, "--probe-every", "must be at least 1, got " + probeEvery);
         require(faultStallSecondary >= -1 && faultStallSecondary < secondaries, "--fault-stall-secondary",
                 "must be a secondary index below " + secondaries + " (or -1), got " + faultStallSecondary);
         require(deadlineMs > 0, "--deadline-ms", "must be positive, got " + deadlineMs);

@@ -2,6 +2,7 @@ package dev.halp.job.stream;
 
 import dev.halp.kafka.flink.KafkaConnectors;
 import dev.halp.kafka.record.IncomingFrame;
+import dev.halp.kafka.record.ResultRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -35,7 +36,16 @@ public final class StreamingJob {
                         watermarks, "frames")
                 .uid("frame-source").setParallelism(1);
         new Placement(o.slotLabels).edge(frames);
-        HalpJob.build(frames,
+        // the job reads its own results back to learn which secondaries stopped answering (rescued frames)
+        DataStream<ResultRecord> feedback = null;
+        if (o.rescueMargin() > 0 && !o.scheme.equals("local")) {
+            feedback = env.fromSource(KafkaConnectors.resultSource(o.bootstrap, o.resultsTopic, o.groupId + "-health"),
+                    WatermarkStrategy.<ResultRecord>forBoundedOutOfOrderness(Duration.ZERO)
+                            .withTimestampAssigner((r, ts) -> r.completionMillis).withIdleness(Duration.ofSeconds(1)),
+                    "results (feedback)").uid("feedback-source").setParallelism(1);
+            new Placement(o.slotLabels).edge((org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<?>) feedback);
+        }
+        HalpJob.build(frames, feedback,
                 // transactional ids follow the output topic, so a restored job finishes its predecessor's
                 KafkaConnectors.resultSink(o.bootstrap, o.resultsTopic, guarantee, "halp-" + o.resultsTopic),
                 KafkaConnectors.deadLetterSink(o.bootstrap, o.deadLetterTopic, guarantee, "halp-" + o.resultsTopic), o);

@@ -212,6 +212,42 @@ class StreamingJobIntegrationTest {
         }
     }
 
+    /**
+     * Once results report secondary 0 silent (rescued frames), the split plans later frames without it:
+     * they complete without a rescue, secondary 0 computing nothing, and still equal whole-frame inference.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void laterFramesArePlannedWithoutASilentSecondary() throws Exception {
+        JobOptions o = options("halp", "exclude");
+        o.deadlineMs = 3000;
+        o.rescueMarginMs = 2500;
+        o.faultStallSecondary = 0;
+        o.probeEvery = 1000;
+        o.deadlineClock = "ingest"; // the records are made up front and sent 400 ms apart
+        o.validate();
+        Map<Long, String> expected = new HashMap<>();
+        List<byte[]> records = new ArrayList<>();
+        for (long i = 1; i <= 12; i++) {
+            FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i);
+            expected.put(i, wholeFrameSha(f));
+            records.add(FrameCodec.encode(f));
+        }
+        List<ResultRecord> results = run(o, records, 12, 0, 400).results;
+        assertEquals(12, results.size());
+        long planned = 0;
+        for (ResultRecord r : results) {
+            assertEquals(ResultRecord.MET, r.status, Json.write(r));
+            assertEquals(expected.get(r.sequence), r.scoresSha256, "frame " + r.sequence + " differs from whole-frame inference");
+            if (r.rescued == null) {
+                assertEquals(0, r.es.get("secondary_0").rowsComputed, Json.write(r));
+                planned++;
+            }
+        }
+        assertTrue(results.stream().anyMatch(r -> r.rescued != null), "the first frames are rescued");
+        assertTrue(planned > 0, "later frames are planned without secondary 0");
+    }
+
     /** A plan made by the planner (HALP scheme, CPU-like devices) runs in the job through --plan, exactly. */
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -295,6 +331,11 @@ class StreamingJobIntegrationTest {
     record Run(List<ResultRecord> results, List<DeadLetter> deadLetters) { }
 
     private static Run run(JobOptions o, List<byte[]> records, int results, int deadLetters) throws Exception {
+        return run(o, records, results, deadLetters, 0);
+    }
+
+    private static Run run(JobOptions o, List<byte[]> records, int results, int deadLetters, long spacingMs)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         StreamingJob.configure(env, o);
         StreamingJob.attachKafka(env, o);
@@ -308,6 +349,7 @@ class StreamingJobIntegrationTest {
                      new StringDeserializer(), new StringDeserializer())) {
             for (byte[] r : records) {
                 producer.send(new ProducerRecord<>(o.framesTopic, r)).get();
+                Thread.sleep(spacingMs);
             }
             consumer.subscribe(List.of(o.resultsTopic, o.deadLetterTopic));
             List<ResultRecord> res = new ArrayList<>();

@@ -45,6 +45,36 @@ public final class KafkaConnectors {
     }
 
     /**
+     * The job's own results, read back as feedback (which edge servers answered): from the latest offset,
+     * records that do not parse are skipped (they are not input; the dead-letter topic is for frames).
+     */
+    public static KafkaSource<ResultRecord> resultSource(String bootstrap, String topic, String groupId) {
+        return KafkaSource.<ResultRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.latest())
+                .setDeserializer(new org.apache.flink.connector.kafka.source.reader.deserializer
+                        .KafkaRecordDeserializationSchema<ResultRecord>() {
+                    @Override
+                    public void deserialize(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
+                                            org.apache.flink.util.Collector<ResultRecord> out) {
+                        try {
+                            out.collect(Json.read(new String(record.value(), StandardCharsets.UTF_8), ResultRecord.class));
+                        } catch (RuntimeException e) {
+                            // not a result record: nothing to learn from it
+                        }
+                    }
+
+                    @Override
+                    public org.apache.flink.api.common.typeinfo.TypeInformation<ResultRecord> getProducedType() {
+                        return org.apache.flink.api.common.typeinfo.TypeInformation.of(ResultRecord.class);
+                    }
+                })
+                .build();
+    }
+
+    /**
      * Event time is the camera's capture time (dead letters keep the Kafka timestamp), with bounded
      * out-of-orderness and idleness so a silent partition does not hold the watermark back.
      */

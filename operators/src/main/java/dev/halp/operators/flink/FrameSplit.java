@@ -16,7 +16,7 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -35,8 +35,12 @@ import java.util.TreeMap;
  * record per frame. A batch leaves when it is full, when a frame of another size arrives, or {@code lingerMs}
  * after its first frame (a processing-time timer: the input is keyed by one constant key for it). Waiting
  * frames are keyed state, so a checkpoint holds them and none is lost in a restore.
+ *
+ * <p>The second (broadcast) input is {@link Health} from the job's own results: while a secondary is silent
+ * (the merge had to rescue its rows), frames are planned without it (its share weighs next to nothing), except
+ * every {@code probeEvery}-th frame, which uses every secondary so the split notices when it answers again.
  */
-public class FrameSplit extends KeyedProcessFunction<Integer, IncomingFrame, RowsMessage> {
+public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingFrame, Health, RowsMessage> {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
     /** One announcement per frame, straight to the merge, so a frame whose rows never arrive still ends as a miss. */
@@ -51,10 +55,11 @@ public class FrameSplit extends KeyedProcessFunction<Integer, IncomingFrame, Row
     private final int batchSize;
     private final long lingerMs;
     private boolean attachInput;
+    private int probeEvery = 10;
 
     private transient ListState<Waiting> batch;
     private transient JobPlans plans;
-    private transient Map<Long, PlanSpec> specs;
+    private transient Map<String, PlanSpec> specs;
     private transient Counter framesIn;
     private transient Counter deadLetters;
     private transient Counter shed;
@@ -80,6 +85,22 @@ public class FrameSplit extends KeyedProcessFunction<Integer, IncomingFrame, Row
         this.configured = configured;
     }
 
+    /** Every how many frames a silent secondary is given work again, to notice its return. */
+    public FrameSplit withProbeEvery(int frames) {
+        this.probeEvery = Math.max(1, frames);
+        return this;
+    }
+
+    @Override
+    public void processBroadcastElement(Health h, Context ctx, Collector<RowsMessage> out) throws Exception {
+        var silent = ctx.getBroadcastState(Health.SILENT);
+        if (h.silent) {
+            silent.put(h.participant, h.atMillis);
+        } else if (silent.contains(h.participant) && silent.get(h.participant) <= h.atMillis) {
+            silent.remove(h.participant);
+        }
+    }
+
     /** Attach every frame's input to its announcement, so the merge can rescue rows that do not arrive. */
     public FrameSplit withInputForRescue(boolean attach) {
         this.attachInput = attach;
@@ -97,7 +118,7 @@ public class FrameSplit extends KeyedProcessFunction<Integer, IncomingFrame, Row
     }
 
     @Override
-    public void processElement(IncomingFrame in, Context ctx, Collector<RowsMessage> out) throws Exception {
+    public void processElement(IncomingFrame in, ReadOnlyContext ctx, Collector<RowsMessage> out) throws Exception {
         if (!in.isFrame()) {
             deadLetters.inc();
             ctx.output(DEAD_LETTERS, in.deadLetter);
@@ -158,12 +179,20 @@ public class FrameSplit extends KeyedProcessFunction<Integer, IncomingFrame, Row
     }
 
     /** Plans the batch, announces it to the merge and sends every participant its block-0 rows. */
-    private void send(List<Waiting> frames, Context ctx, Collector<RowsMessage> out) {
+    private void send(List<Waiting> frames, ReadOnlyContext ctx, Collector<RowsMessage> out) throws Exception {
         FrameRecord f = frames.get(0).frame;
         int n = frames.size();
-        PlanSpec spec = specs.computeIfAbsent(((long) f.height << 32) | f.width,
-                k -> configured != null && configured.height == f.height && configured.width == f.width ? configured
-                        : JobPlans.defaultSpec(scheme, model, f.height, f.width, secondaries));
+        java.util.Set<Integer> silent = new java.util.TreeSet<>();
+        if (f.sequence % probeEvery != 0) {
+            for (var e : ctx.getBroadcastState(Health.SILENT).immutableEntries()) {
+                for (int i = 0; i < secondaries; i++) {
+                    if (Participants.name(i + 1).equals(e.getKey())) {
+                        silent.add(i);
+                    }
+                }
+            }
+        }
+        PlanSpec spec = specs.computeIfAbsent(f.height + "x" + f.width + silent, k -> spec(f, silent));
         SegmentPlan plan = plans.plan(spec);
         float[] pixels = new float[n * 3 * f.height * f.width];
         for (int i = 0; i < n; i++) {
@@ -207,6 +236,22 @@ public class FrameSplit extends KeyedProcessFunction<Integer, IncomingFrame, Row
             }
         }
         messages.forEach(out::collect);
+    }
+
+    /** The configured or default plan; without the silent secondaries when there are any. */
+    private PlanSpec spec(FrameRecord f, java.util.Set<Integer> silent) {
+        if (silent.isEmpty()) {
+            return configured != null && configured.height == f.height && configured.width == f.width ? configured
+                    : JobPlans.defaultSpec(scheme, model, f.height, f.width, secondaries);
+        }
+        if (silent.size() == secondaries) {
+            return JobPlans.defaultSpec("local", model, f.height, f.width, secondaries);
+        }
+        PlanSpec spec = JobPlans.defaultSpec(scheme, model, f.height, f.width, secondaries);
+        int offset = spec.weights.length - secondaries; // MoDNN's weights start with the host's
+        double[] weights = spec.weights.clone();
+        silent.forEach(i -> weights[offset + i] = 1e-9);
+        return new PlanSpec(spec.scheme, spec.model, spec.height, spec.width, spec.secondaries, spec.blockEnds, weights);
     }
 
     private static Map<Integer, List<RowRange>> needsOfBlockZero(SegmentPlan plan) {

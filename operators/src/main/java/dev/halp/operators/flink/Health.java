@@ -1,0 +1,47 @@
+package dev.halp.operators.flink;
+
+import dev.halp.kafka.record.ResultRecord;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.Collector;
+
+/**
+ * What the results say about the edge servers, fed back to the split: a participant the host had to stand
+ * in for (a rescued frame) is silent; one that computed rows of a frame is answering again.
+ */
+public class Health {
+
+    /** The split's broadcast state: silent participant name to the completion time of the result that said so. */
+    public static final MapStateDescriptor<String, Long> SILENT =
+            new MapStateDescriptor<>("silent-participants", Types.STRING, Types.LONG);
+
+    public String participant;
+    public boolean silent;
+    public long atMillis;
+
+    public Health() {
+    }
+
+    public Health(String participant, boolean silent, long atMillis) {
+        this.participant = participant;
+        this.silent = silent;
+        this.atMillis = atMillis;
+    }
+
+    /** Turns result records into health signals for the secondaries. */
+    public static class FromResults implements FlatMapFunction<ResultRecord, Health> {
+        @Override
+        public void flatMap(ResultRecord r, Collector<Health> out) {
+            if (r.rescued != null) {
+                r.rescued.stream().filter(p -> !p.equals("host"))
+                        .forEach(p -> out.collect(new Health(p, true, r.completionMillis)));
+            }
+            r.es.forEach((p, es) -> {
+                if (!p.equals("host") && es.rowsComputed > 0 && (r.rescued == null || !r.rescued.contains(p))) {
+                    out.collect(new Health(p, false, r.completionMillis));
+                }
+            });
+        }
+    }
+}
