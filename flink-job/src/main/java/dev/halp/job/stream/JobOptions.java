@@ -110,6 +110,11 @@ public class JobOptions implements Serializable {
     @Option(names = "--checkpoint-interval-ms", defaultValue = "2000", description = "(default: ${DEFAULT-VALUE})")
     public long checkpointIntervalMs;
 
+    @Option(names = "--transaction-timeout-ms", defaultValue = "600000",
+            description = "Kafka transaction timeout of the exactly-once sinks: how long a transaction a killed job left "
+                    + "open can hold read_committed readers back (default: ${DEFAULT-VALUE})")
+    public long transactionTimeoutMs;
+
     @Option(names = "--buffer-timeout-ms", defaultValue = "1", description = "network buffer timeout (default: ${DEFAULT-VALUE})")
     public long bufferTimeoutMs;
 
@@ -158,6 +163,8 @@ public class JobOptions implements Serializable {
         require(maxWidth > 0 && maxHeight > 0, maxWidth > 0 ? "--max-height" : "--max-width", "must be positive");
         require(bufferTimeoutMs >= 0, "--buffer-timeout-ms", "must not be negative");
         require(outOfOrdernessMs >= 0, "--out-of-orderness-ms", "must not be negative");
+        require(transactionTimeoutMs >= 1000 && transactionTimeoutMs <= 900_000, "--transaction-timeout-ms",
+                "must be between 1000 and 900000 (the broker's transaction.max.timeout.ms), got " + transactionTimeoutMs);
         require(checkpointIntervalMs >= 10, "--checkpoint-interval-ms", "must be at least 10");
         require(weights == null || Files.isRegularFile(weights), "--weights", "file not found: " + weights);
         if (plan != null) {

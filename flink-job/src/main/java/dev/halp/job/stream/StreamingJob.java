@@ -47,7 +47,9 @@ public final class StreamingJob {
         }
         HalpJob.build(frames, feedback,
                 // transactional ids follow the output topic, so a restored job finishes its predecessor's
-                KafkaConnectors.resultSink(o.bootstrap, o.resultsTopic, guarantee, "halp-" + o.resultsTopic),
-                KafkaConnectors.deadLetterSink(o.bootstrap, o.deadLetterTopic, guarantee, "halp-" + o.resultsTopic), o);
+                KafkaConnectors.resultSink(o.bootstrap, o.resultsTopic, guarantee, "halp-" + o.resultsTopic,
+                        Duration.ofMillis(o.transactionTimeoutMs)),
+                KafkaConnectors.deadLetterSink(o.bootstrap, o.deadLetterTopic, guarantee, "halp-" + o.resultsTopic,
+                        Duration.ofMillis(o.transactionTimeoutMs)), o);
     }
 }

@@ -67,7 +67,9 @@ class ExactlyOnceIntegrationTest {
             JobOptions o = new JobOptions();
             new picocli.CommandLine(o).parseArgs("--model", "tiny", "--scheme", "halp", "--secondaries", "2",
                     "--deadline-ms", "120000", "--warmup-size", "64x64", "--bootstrap", broker.bootstrapServers(),
-                    "--exactly-once", "--checkpoint-interval-ms", "300", "--group-id", "eo");
+                    "--exactly-once", "--checkpoint-interval-ms", "300", "--group-id", "eo",
+                    // a transaction the killed job left open would hold the reader back this long at most
+                    "--transaction-timeout-ms", "15000");
             o.validate();
             broker.createTopics(1, o.framesTopic, o.resultsTopic, o.deadLetterTopic);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
@@ -84,8 +86,10 @@ class ExactlyOnceIntegrationTest {
 
                 JobClient first = start(o, checkpoints, null);
                 await(committed, seen, 5);
-                Path checkpoint = awaitCheckpoint(checkpoints.resolve(first.getJobID().toString()));
+                awaitCheckpoint(checkpoints.resolve(first.getJobID().toString()));
                 first.cancel().get();   // the kill: results after the last checkpoint were never committed
+                // chosen after the kill: a checkpoint picked before it may be subsumed and deleted meanwhile
+                Path checkpoint = awaitCheckpoint(checkpoints.resolve(first.getJobID().toString()));
 
                 publish(producer, o, 20, 40);
                 JobClient second = start(o, checkpoints, checkpoint);
@@ -110,6 +114,7 @@ class ExactlyOnceIntegrationTest {
     private static JobClient start(JobOptions o, Path checkpoints, Path restoreFrom) throws Exception {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         if (restoreFrom != null) {

@@ -89,27 +89,28 @@ public final class KafkaConnectors {
      * per job on a broker (transactional ids of two jobs must not collide).
      */
     public static KafkaSink<ResultRecord> resultSink(String bootstrap, String topic, DeliveryGuarantee guarantee,
-                                                     String txPrefix) {
-        return sink(bootstrap, guarantee, txPrefix + "-results", (ResultRecord r, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
+                                                     String txPrefix, Duration transactionTimeout) {
+        return sink(bootstrap, guarantee, txPrefix + "-results", transactionTimeout, (ResultRecord r, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
                 null, r.completionMillis, bytes(r.cameraId), bytes(Json.write(r))));
     }
 
     /** Dead letters as JSON (the original bytes base64-encoded). */
     public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, String topic, DeliveryGuarantee guarantee,
-                                                       String txPrefix) {
-        return sink(bootstrap, guarantee, txPrefix + "-dead-letters", (DeadLetter d, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
+                                                       String txPrefix, Duration transactionTimeout) {
+        return sink(bootstrap, guarantee, txPrefix + "-dead-letters", transactionTimeout, (DeadLetter d, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
                 null, null, null, bytes(Json.write(d))));
     }
 
     private static <T> KafkaSink<T> sink(String bootstrap, DeliveryGuarantee guarantee, String txPrefix,
-                                         KafkaRecordSerializationSchema<T> schema) {
+                                         Duration transactionTimeout, KafkaRecordSerializationSchema<T> schema) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(schema)
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(txPrefix)
-                // the sink's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min)
-                .setProperty("transaction.timeout.ms", "600000")
+                // the sink's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min); a transaction a
+                // killed job left open blocks read_committed readers until the broker aborts it after this long
+                .setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()))
                 .build();
     }
 
