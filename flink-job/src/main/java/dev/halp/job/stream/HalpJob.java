@@ -77,10 +77,10 @@ public final class HalpJob {
         place.edge(health.setParallelism(1));
         SingleOutputStreamOperator<RowsMessage> split = frames
                 .keyBy(f -> 0, org.apache.flink.api.common.typeinfo.Types.INT)
-                .connect(health.broadcast(Health.SILENT))
+                .connect(health.broadcast(Health.SILENT, Health.MS_PER_ROW))
                 .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured,
                         o.batchSize, o.batchLingerMs).withInputForRescue(o.rescueMargin() > 0)
-                        .withProbeEvery(o.probeEvery))
+                        .withProbeEvery(o.probeEvery).withAdaptiveShares(o.adaptive))
                 .name("host: plan + split").uid("split").setParallelism(1);
         place.edge(split);
         place.edge(split.getSideOutput(FrameSplit.DEAD_LETTERS).sinkTo(deadLetters)
@@ -92,7 +92,9 @@ public final class HalpJob {
                 current = stage(current, keys, participants, new RelayStage(b, cleanupAfter), "relay " + b, place);
             }
             BlockStage block = new BlockStage(b, model, cleanupAfter, warmups)
-                    .withStalledParticipant(o.faultStallSecondary < 0 ? -1 : o.faultStallSecondary + 1);
+                    .withStalledParticipant(o.faultStallSecondary < 0 ? -1 : o.faultStallSecondary + 1)
+                    .withSlowParticipant(o.faultSlowSecondary < 0 ? -1 : o.faultSlowSecondary + 1, o.faultSlowMsPerRow,
+                            o.faultSlowFromFrame);
             current = stage(current, keys, participants, block, "block " + b, place);
         }
         int hosts = o.hostParallelism;

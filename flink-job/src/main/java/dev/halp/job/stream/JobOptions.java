@@ -83,6 +83,20 @@ public class JobOptions implements Serializable {
             description = "while a secondary is silent, every N-th frame still gives it work, to notice its return (default: ${DEFAULT-VALUE})")
     public int probeEvery;
 
+    @Option(names = "--adaptive", description = "re-plan online: secondaries' shares follow their measured speed")
+    public boolean adaptive;
+
+    @Option(names = "--fault-slow-secondary", defaultValue = "-1",
+            description = "fault injection: secondary N computes --fault-slow-ms-per-row slower (default: none)")
+    public int faultSlowSecondary;
+
+    @Option(names = "--fault-slow-ms-per-row", defaultValue = "0", description = "(default: ${DEFAULT-VALUE})")
+    public double faultSlowMsPerRow;
+
+    @Option(names = "--fault-slow-from-frame", defaultValue = "0",
+            description = "frame sequence from which the slowdown applies (default: ${DEFAULT-VALUE})")
+    public long faultSlowFromFrame;
+
     @Option(names = "--fault-stall-secondary", defaultValue = "-1",
             description = "fault injection (tests, bench faults): secondary N drops everything it receives (default: none)")
     public int faultStallSecondary;
@@ -151,6 +165,9 @@ public class JobOptions implements Serializable {
         require(batchLingerMs >= 0, "--batch-linger-ms", "must not be negative, got " + batchLingerMs);
         require(rescueMarginMs >= -1 && rescueMarginMs < Math.max(1, deadlineMs), "--rescue-margin-ms",
                 "must be -1, 0 or below the deadline, got " + rescueMarginMs);
+        require(faultSlowSecondary >= -1 && faultSlowSecondary < secondaries, "--fault-slow-secondary",
+                "must be a secondary index below " + secondaries + " (or -1), got " + faultSlowSecondary);
+        require(faultSlowMsPerRow >= 0, "--fault-slow-ms-per-row", "must not be negative");
         require(probeEvery >= 1, "--probe-every", "must be at least 1, got " + probeEvery);
         require(faultStallSecondary >= -1 && faultStallSecondary < secondaries, "--fault-stall-secondary",
                 "must be a secondary index below " + secondaries + " (or -1), got " + faultStallSecondary);

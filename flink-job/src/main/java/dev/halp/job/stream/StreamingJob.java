@@ -38,7 +38,7 @@ public final class StreamingJob {
         new Placement(o.slotLabels).edge(frames);
         // the job reads its own results back to learn which secondaries stopped answering (rescued frames)
         DataStream<ResultRecord> feedback = null;
-        if (o.rescueMargin() > 0 && !o.scheme.equals("local")) {
+        if ((o.rescueMargin() > 0 || o.adaptive) && !o.scheme.equals("local")) {
             feedback = env.fromSource(KafkaConnectors.resultSource(o.bootstrap, o.resultsTopic, o.groupId + "-health"),
                     WatermarkStrategy.<ResultRecord>forBoundedOutOfOrderness(Duration.ZERO)
                             .withTimestampAssigner((r, ts) -> r.completionMillis).withIdleness(Duration.ofSeconds(1)),

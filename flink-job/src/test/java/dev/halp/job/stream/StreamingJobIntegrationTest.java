@@ -248,6 +248,40 @@ class StreamingJobIntegrationTest {
         assertTrue(planned > 0, "later frames are planned without secondary 0");
     }
 
+    /** --adaptive: a slowed secondary's measured speed shifts rows away from it; results stay exact. */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void adaptivePlanningShiftsRowsAwayFromASlowSecondary() throws Exception {
+        JobOptions o = options("halp", "adaptive");
+        o.adaptive = true;
+        o.faultSlowSecondary = 0;
+        o.faultSlowMsPerRow = 4;
+        o.rescueMarginMs = 0;
+        o.deadlineClock = "ingest";
+        o.validate();
+        Map<Long, String> expected = new HashMap<>();
+        List<byte[]> records = new ArrayList<>();
+        for (long i = 1; i <= 12; i++) {
+            FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i);
+            expected.put(i, wholeFrameSha(f));
+            records.add(FrameCodec.encode(f));
+        }
+        List<ResultRecord> results = run(o, records, 12, 0, 400).results;
+        assertEquals(12, results.size());
+        results.sort(java.util.Comparator.comparingLong(r -> r.sequence));
+        for (ResultRecord r : results) {
+            assertEquals(expected.get(r.sequence), r.scoresSha256, "frame " + r.sequence + " differs from whole-frame inference");
+        }
+        ResultRecord first = results.get(0);
+        ResultRecord last = results.get(results.size() - 1);
+        int s0 = first.es.get("secondary_0").rowsComputed;
+        int s1 = first.es.get("secondary_1").rowsComputed;
+        assertTrue(Math.abs(s0 - s1) <= 0.1 * Math.max(s0, s1), "equal shares before anything is measured: "
+                + Json.write(first.es));
+        assertTrue(2 * last.es.get("secondary_0").rowsComputed < last.es.get("secondary_1").rowsComputed,
+                "the slow secondary computes far fewer rows later: " + Json.write(last.es));
+    }
+
     /** A plan made by the planner (HALP scheme, CPU-like devices) runs in the job through --plan, exactly. */
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)

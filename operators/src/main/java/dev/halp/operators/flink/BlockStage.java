@@ -37,6 +37,9 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     private final int block;
     private final ModelConfig modelConfig;
     private int stalledParticipant = -1;
+    private int slowParticipant = -1;
+    private double slowMsPerRow;
+    private long slowFromSequence;
     private final long cleanupAfterMs;
     private final PlanSpec[] warmups;
 
@@ -65,6 +68,17 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
      */
     public BlockStage withStalledParticipant(int participant) {
         this.stalledParticipant = participant;
+        return this;
+    }
+
+    /**
+     * Fault injection: from frame {@code fromSequence} on, participant {@code participant} takes
+     * {@code msPerRow} longer per output row it computes, like a slowed server or a degraded link.
+     */
+    public BlockStage withSlowParticipant(int participant, double msPerRow, long fromSequence) {
+        this.slowParticipant = participant;
+        this.slowMsPerRow = msPerRow;
+        this.slowFromSequence = fromSequence;
         return this;
     }
 
@@ -145,6 +159,9 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             output.put(w.piece().rows(), model.slice(held.take(w.steps().get(0).inputRows()), w.steps()));
             computed += w.steps().stream().mapToInt(s -> s.outputRows().size()).sum();
         }
+        if (me == slowParticipant && p.parts[0].sequence >= slowFromSequence) {
+            sleep(Math.round(computed * slowMsPerRow));
+        }
         timings.computeMs[me] += (System.nanoTime() - t0) / 1e6;
         timings.transferMs[me] += transfer + (arrived - p.firstArrivalMillis);
         timings.bytesIn[me] += received;
@@ -163,6 +180,14 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             sends.add(RowsMessage.about(p.parts[0], s.nextBlock(), me, s.to(), s.rows(), t, timings));
         }
         sends.forEach(out::collect);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static boolean covers(RowsMessage[] parts, List<RowRange> needs) {

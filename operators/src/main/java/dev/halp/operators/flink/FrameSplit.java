@@ -56,6 +56,7 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     private final long lingerMs;
     private boolean attachInput;
     private int probeEvery = 10;
+    private boolean adaptive;
 
     private transient ListState<Waiting> batch;
     private transient JobPlans plans;
@@ -91,8 +92,22 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         return this;
     }
 
+    /**
+     * Online re-planning: secondaries' shares follow their measured speed (rows per millisecond of compute,
+     * a moving average over the results), so a slowed secondary or link gets fewer rows.
+     */
+    public FrameSplit withAdaptiveShares(boolean adaptive) {
+        this.adaptive = adaptive;
+        return this;
+    }
+
     @Override
     public void processBroadcastElement(Health h, Context ctx, Collector<RowsMessage> out) throws Exception {
+        if (h.msPerRow > 0) {
+            var speed = ctx.getBroadcastState(Health.MS_PER_ROW);
+            Double old = speed.get(h.participant);
+            speed.put(h.participant, old == null ? h.msPerRow : 0.7 * old + 0.3 * h.msPerRow);
+        }
         var silent = ctx.getBroadcastState(Health.SILENT);
         if (h.silent) {
             silent.put(h.participant, h.atMillis);
@@ -192,7 +207,9 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
                 }
             }
         }
-        PlanSpec spec = specs.computeIfAbsent(f.height + "x" + f.width + silent, k -> spec(f, silent));
+        double[] shares = adaptive ? shares(ctx) : null;
+        PlanSpec spec = specs.computeIfAbsent(f.height + "x" + f.width + silent + java.util.Arrays.toString(shares),
+                k -> spec(f, silent, shares));
         SegmentPlan plan = plans.plan(spec);
         float[] pixels = new float[n * 3 * f.height * f.width];
         for (int i = 0; i < n; i++) {
@@ -239,8 +256,8 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     }
 
     /** The configured or default plan; without the silent secondaries when there are any. */
-    private PlanSpec spec(FrameRecord f, java.util.Set<Integer> silent) {
-        if (silent.isEmpty()) {
+    private PlanSpec spec(FrameRecord f, java.util.Set<Integer> silent, double[] shares) {
+        if (silent.isEmpty() && shares == null) {
             return configured != null && configured.height == f.height && configured.width == f.width ? configured
                     : JobPlans.defaultSpec(scheme, model, f.height, f.width, secondaries);
         }
@@ -250,8 +267,30 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         PlanSpec spec = JobPlans.defaultSpec(scheme, model, f.height, f.width, secondaries);
         int offset = spec.weights.length - secondaries; // MoDNN's weights start with the host's
         double[] weights = spec.weights.clone();
+        if (shares != null) {
+            System.arraycopy(shares, 0, weights, offset, secondaries);
+        }
         silent.forEach(i -> weights[offset + i] = 1e-9);
         return new PlanSpec(spec.scheme, spec.model, spec.height, spec.width, spec.secondaries, spec.blockEnds, weights);
+    }
+
+    /**
+     * Each secondary's share: its measured rows per millisecond, rounded to 2 significant digits so that
+     * plans are reused; null until every secondary has been measured.
+     */
+    private double[] shares(ReadOnlyContext ctx) throws Exception {
+        var speed = ctx.getBroadcastState(Health.MS_PER_ROW);
+        double[] shares = new double[secondaries];
+        for (int i = 0; i < secondaries; i++) {
+            Double ms = speed.get(Participants.name(i + 1));
+            if (ms == null || ms <= 0) {
+                return null;
+            }
+            double v = 1.0 / ms;
+            double scale = Math.pow(10, Math.floor(Math.log10(v)) - 1);
+            shares[i] = Math.round(v / scale) * scale;
+        }
+        return shares;
     }
 
     private static Map<Integer, List<RowRange>> needsOfBlockZero(SegmentPlan plan) {

@@ -16,9 +16,16 @@ public class Health {
     public static final MapStateDescriptor<String, Long> SILENT =
             new MapStateDescriptor<>("silent-participants", Types.STRING, Types.LONG);
 
+    /** The split's broadcast state: measured milliseconds per computed row, per secondary (moving average). */
+    public static final MapStateDescriptor<String, Double> MS_PER_ROW =
+            new MapStateDescriptor<>("ms-per-row", Types.STRING, Types.DOUBLE);
+
     public String participant;
     public boolean silent;
     public long atMillis;
+    /** Compute milliseconds per row of the frame this came from; 0 when unknown. */
+    public double msPerRow;
+
 
     public Health() {
     }
@@ -39,7 +46,9 @@ public class Health {
             }
             r.es.forEach((p, es) -> {
                 if (!p.equals("host") && es.rowsComputed > 0 && (r.rescued == null || !r.rescued.contains(p))) {
-                    out.collect(new Health(p, false, r.completionMillis));
+                    Health h = new Health(p, false, r.completionMillis);
+                    h.msPerRow = es.computeMs / es.rowsComputed;
+                    out.collect(h);
                 }
             });
         }
