@@ -131,18 +131,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         }
         RowStore store = new RowStore();
         list.forEach(p -> store.put(p.rows(), p.tensor()));
-        long t0 = System.nanoTime();
-        float[][] scores = model.head(store.take(RowRange.of(0, rows)));
-        double headMs = (System.nanoTime() - t0) / 1e6;
-        List<ResultRecord> records = Results.ofBatch(m, list, plan, System.currentTimeMillis());
-        for (int i = 0; i < records.size(); i++) {
-            ResultRecord r = records.get(i);
-            r.es.get("host").computeMs += headMs;
-            Results.setOutput(r, scores[i]);
-            r.status = r.completionMillis <= r.deadlineMillis ? ResultRecord.MET : ResultRecord.MISSED;
-            count(r);
-            out.collect(r);
-        }
+        finish(m, list, plan, store, System.nanoTime(), null, out);
         close(ctx, m.deadlineMillis);
     }
 
@@ -176,6 +165,28 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         close(ctx, -1);
     }
 
+    /**
+     * Runs the head on the stitched final rows and emits one record per frame of the batch; the host's time
+     * from {@code t0} on (the head, and any rescued rows) is added to its compute. Returns the records sent.
+     */
+    private int finish(RowsMessage header, List<RowsMessage> list, SegmentPlan plan, RowStore store, long t0,
+                       List<String> rescued, Collector<ResultRecord> out) {
+        int rows = plan.outputHeight(plan.blocks().size() - 1);
+        float[][] scores = model.head(store.take(RowRange.of(0, rows)));
+        double ms = (System.nanoTime() - t0) / 1e6;
+        List<ResultRecord> records = Results.ofBatch(header, list, plan, System.currentTimeMillis());
+        for (int i = 0; i < records.size(); i++) {
+            ResultRecord r = records.get(i);
+            r.es.get("host").computeMs += ms;
+            r.rescued = rescued;
+            Results.setOutput(r, scores[i]);
+            r.status = r.completionMillis <= r.deadlineMillis ? ResultRecord.MET : ResultRecord.MISSED;
+            count(r);
+            out.collect(r);
+        }
+        return records.size();
+    }
+
     private long rescueTime(RowsMessage announcement) {
         return announcement.deadlineMillis - rescueMarginMs;
     }
@@ -185,12 +196,8 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
             throws Exception {
         SegmentPlan plan = plans.plan(input.plan);
         int rows = plan.outputHeight(plan.blocks().size() - 1);
-        List<RowRange> missing = List.of(RowRange.of(0, rows));
-        for (RowsMessage p : list) {
-            List<RowRange> left = new ArrayList<>();
-            missing.forEach(r -> left.addAll(RowRanges.subtract(List.of(r), p.rows())));
-            missing = left;
-        }
+        List<RowRange> missing = RowRanges.subtract(List.of(RowRange.of(0, rows)),
+                list.stream().map(RowsMessage::rows).toList());
         List<String> absent = new ArrayList<>();
         for (Piece piece : plan.blocks().get(plan.blocks().size() - 1).pieces()) {
             String name = Participants.name(Participants.index(piece.owner()));
@@ -214,19 +221,8 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
             RowRange in = steps.get(0).inputRows();
             store.put(r, model.slice(frame.rows(in.start(), in.end()), steps));
         }
-        float[][] scores = model.head(store.take(RowRange.of(0, rows)));
-        double ms = (System.nanoTime() - t0) / 1e6;
-        List<ResultRecord> records = Results.ofBatch(input, list, plan, System.currentTimeMillis());
-        for (int i = 0; i < records.size(); i++) {
-            ResultRecord r = records.get(i);
-            r.es.get("host").computeMs += ms;
-            r.rescued = absent;
-            Results.setOutput(r, scores[i]);
-            r.status = r.completionMillis <= r.deadlineMillis ? ResultRecord.MET : ResultRecord.MISSED;
-            count(r);
-            out.collect(r);
-        }
-        rescues.inc(records.size());
+        int records = finish(input, list, plan, store, t0, absent, out);
+        rescues.inc(records);
         close(ctx, input.deadlineMillis);
     }
 

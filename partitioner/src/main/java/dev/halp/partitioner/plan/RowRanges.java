@@ -32,7 +32,7 @@ public final class RowRanges {
     }
 
     /** Rows of {@code from} not in any of {@code minus}. */
-    static List<RowRange> subtract(List<RowRange> from, List<RowRange> minus) {
+    public static List<RowRange> subtract(List<RowRange> from, List<RowRange> minus) {
         List<RowRange> current = union(from);
         for (RowRange m : minus) {
             current = subtract(current, m);

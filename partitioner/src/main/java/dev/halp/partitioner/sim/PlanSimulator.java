@@ -123,13 +123,7 @@ public final class PlanSimulator {
     List<Transfer> haloTransfers(SegmentPlan plan, int b) {
         List<dev.halp.partitioner.plan.BlockPlan> blocks = plan.blocks();
         if (b == blocks.size()) {
-            List<Transfer> gather = new ArrayList<>();
-            for (Piece piece : blocks.get(b - 1).pieces()) {
-                if (!piece.isZone() && !piece.rows().isEmpty()) {
-                    gather.add(new Transfer(b, piece.owner(), Participant.HOST, piece.rows()));
-                }
-            }
-            return gather;
+            return plan.transfers(b); // the final gather: every secondary's last rows to the host
         }
         FusedBlock block = blocks.get(b).block();
         BlockRows rf = cache.block(block);
@@ -147,7 +141,7 @@ public final class PlanSimulator {
         List<List<RowRange>> ranges = new ArrayList<>();
         for (Map.Entry<Participant, List<RowRange>> e : needs.entrySet()) {
             Participant to = e.getKey();
-            List<RowRange> missing = union(e.getValue());
+            List<RowRange> missing = RowRanges.union(e.getValue());
             if (b == 0) {
                 if (!to.isHost()) {
                     for (RowRange m : missing) {
@@ -172,7 +166,7 @@ public final class PlanSimulator {
         }
         List<Transfer> out = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {
-            for (RowRange r : union(ranges.get(i))) {
+            for (RowRange r : RowRanges.union(ranges.get(i))) {
                 out.add(new Transfer(b, pairs.get(i)[0], pairs.get(i)[1], r));
             }
         }
@@ -191,23 +185,6 @@ public final class PlanSimulator {
         List<RowRange> list = new ArrayList<>(2);
         list.add(rows);
         ranges.add(list);
-    }
-
-    /** Sorted, disjoint, non-adjacent ranges covering the same rows. */
-    private static List<RowRange> union(List<RowRange> in) {
-        List<RowRange> sorted = new ArrayList<>(in);
-        sorted.removeIf(RowRange::isEmpty);
-        sorted.sort(java.util.Comparator.naturalOrder());
-        List<RowRange> out = new ArrayList<>(sorted.size());
-        for (RowRange r : sorted) {
-            if (!out.isEmpty() && out.get(out.size() - 1).end() >= r.start()) {
-                RowRange last = out.remove(out.size() - 1);
-                out.add(RowRange.of(last.start(), Math.max(last.end(), r.end())));
-            } else {
-                out.add(r);
-            }
-        }
-        return out;
     }
 
     private LayerTimes timesOf(Participant p, SegmentPlan plan) {
