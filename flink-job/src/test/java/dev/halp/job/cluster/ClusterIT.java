@@ -109,12 +109,15 @@ class ClusterIT {
         assertEquals(Set.of("host", "es0", "es1"), taskManagers, "edge servers ran on the cluster's three TaskManagers");
 
         String running = cluster.restUrl() + "/#/job/running";
+        String name = job.path("name").asText();
         Path png = TARGET.resolve("dashboard-running-job.png");
-        HeadlessChromium.screenshot(running, png);
+        try (HeadlessChromium chromium = HeadlessChromium.start()) {
+            chromium.open(running, text -> text.contains(name) && text.contains("RUNNING"), Duration.ofSeconds(90));
+            chromium.screenshot(png);
+            String dom = chromium.dom();
+            assertTrue(dom.contains(name) && dom.contains("RUNNING"), "the dashboard lists " + name + " as RUNNING");
+        }
         assertTrue(Files.size(png) > 10_000, "screenshot " + png);
-        String dom = HeadlessChromium.renderedDom(running);
-        assertTrue(dom.contains(job.path("name").asText()) && dom.contains("RUNNING"),
-                "the dashboard lists " + job.path("name").asText() + " as RUNNING");
 
         rest.cancel(job.path("jid").asText());
     }
