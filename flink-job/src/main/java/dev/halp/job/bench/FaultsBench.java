@@ -15,11 +15,14 @@ import java.util.Map;
  * The fault scenarios, each a full embedded run (Kafka broker, MiniCluster with a host and the secondaries'
  * TaskManagers, camera, job): a clean baseline; malformed records (every 4th truncated); a secondary that
  * stops answering (the host rescues its rows); overload at twice the frame rate the baseline sustained
- * (frames that cannot make their deadline are shed); a secondary slowed from frame 5 on, with the static plan
- * and with online re-planning ({@code --adaptive}). One table: every frame must end in exactly one result,
+ * (frames that cannot make their deadline are shed); a secondary slowed from frame 5 on, and a secondary's
+ * link degraded for frames 5 to 14, each with the static plan and with online re-planning ({@code --adaptive}). One table: every frame must end in exactly one result,
  * miss or dead letter ({@code lost == 0}, {@code duplicates == 0}).
  */
 public final class FaultsBench {
+
+    /** The degraded link's rate: slow enough that the static plan misses its 2 s deadlines at 224x224. */
+    static final double LINK_MBPS = 4;
 
     private final String model;
     private final int height;
@@ -48,14 +51,16 @@ public final class FaultsBench {
         long slowest = compute.values().stream().mapToLong(Long::longValue).max().orElse(1000);
         double sustainable = 1000.0 / Math.max(1, slowest);
         rows.add(scenario(String.format("overload (2 x %.1f fps)", sustainable), 2 * sustainable, 0));
-        // a time-variant channel: from frame 5 on secondary 0 takes 1.5 ms longer per row (slow server or link)
-        // rescues off in both: they would drop the slow secondary from the plan and hide the plans' difference
+        // rescues off in the pairs below: they would drop the slow secondary from the plan and hide the plans' difference
         String[] slow = {"--fault-slow-secondary", "0", "--fault-slow-ms-per-row", "1.5", "--fault-slow-from-frame", "5",
                 "--rescue-margin-ms", "0"};
         rows.add(scenario("slowed secondary 0, static", 1.0, 0, slow));
-        String[] adaptive = java.util.Arrays.copyOf(slow, slow.length + 1);
-        adaptive[slow.length] = "--adaptive";
-        rows.add(scenario("slowed secondary 0, adaptive", 1.0, 0, adaptive));
+        rows.add(scenario("slowed secondary 0, adaptive", 1.0, 0, adaptive(slow)));
+        // a time-variant link: secondary 0's link drops to LINK_MBPS for frames [5, 15), then recovers
+        String[] link = {"--fault-link-secondary", "0", "--fault-link-mbps", Double.toString(LINK_MBPS),
+                "--fault-link-from-frame", "5", "--fault-link-until-frame", "15", "--rescue-margin-ms", "0"};
+        rows.add(scenario("link of secondary 0, static", 1.0, 0, link));
+        rows.add(scenario("link of secondary 0, adaptive", 1.0, 0, adaptive(link)));
         out.printf("%n%-30s %9s %8s %7s %12s %10s %5s %13s%n", "scenario", "frames_in", "results", "misses",
                 "dead_letters", "duplicates", "lost", "deadline_hit");
         for (Map<String, Object> r : rows) {
@@ -63,9 +68,16 @@ public final class FaultsBench {
                     r.get("results"), r.get("misses"), r.get("dead_letters"), r.get("duplicates"), r.get("lost"),
                     (Double) r.get("deadline_hit_ratio"));
         }
-        out.println("slowed secondary: from frame 5 secondary 0 takes 1.5 ms more per row (an injected delay in the"
-                + " MiniCluster standing for a degraded link), rescues off; adaptive: shares follow the measured ms per row");
+        out.println("slowed secondary: from frame 5 secondary 0 takes 1.5 ms more per row; link: secondary 0's link"
+                + " carries " + LINK_MBPS + " Mbit/s both ways for frames 5 to 14 (injected in the MiniCluster); rescues off;"
+                + " adaptive: shares follow each secondary's measured compute + link ms per row");
         return rows;
+    }
+
+    private static String[] adaptive(String[] args) {
+        String[] with = java.util.Arrays.copyOf(args, args.length + 1);
+        with[args.length] = "--adaptive";
+        return with;
     }
 
     private Map<String, Object> scenario(String name, double fps, int corruptEvery, String... extra) throws Exception {

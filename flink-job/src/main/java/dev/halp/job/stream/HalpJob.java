@@ -94,7 +94,9 @@ public final class HalpJob {
             BlockStage block = new BlockStage(b, model, cleanupAfter, warmups)
                     .withStalledParticipant(o.faultStallSecondary < 0 ? -1 : o.faultStallSecondary + 1)
                     .withSlowParticipant(o.faultSlowSecondary < 0 ? -1 : o.faultSlowSecondary + 1, o.faultSlowMsPerRow,
-                            o.faultSlowFromFrame);
+                            o.faultSlowFromFrame)
+                    .withSlowLink(o.faultLinkSecondary < 0 ? -1 : o.faultLinkSecondary + 1, o.faultLinkMbps,
+                            o.faultLinkFromFrame, o.faultLinkUntilFrame);
             current = stage(current, keys, participants, block, "block " + b, place);
         }
         int hosts = o.hostParallelism;

@@ -97,6 +97,21 @@ public class JobOptions implements Serializable {
             description = "frame sequence from which the slowdown applies (default: ${DEFAULT-VALUE})")
     public long faultSlowFromFrame;
 
+    @Option(names = "--fault-link-secondary", defaultValue = "-1",
+            description = "fault injection: secondary N's link carries only --fault-link-mbps for frames "
+                    + "[--fault-link-from-frame, --fault-link-until-frame) (default: none)")
+    public int faultLinkSecondary;
+
+    @Option(names = "--fault-link-mbps", defaultValue = "10", description = "(default: ${DEFAULT-VALUE})")
+    public double faultLinkMbps;
+
+    @Option(names = "--fault-link-from-frame", defaultValue = "0", description = "(default: ${DEFAULT-VALUE})")
+    public long faultLinkFromFrame;
+
+    @Option(names = "--fault-link-until-frame", defaultValue = "9223372036854775807",
+            description = "first frame with the link restored (default: never)")
+    public long faultLinkUntilFrame;
+
     @Option(names = "--fault-stall-secondary", defaultValue = "-1",
             description = "fault injection (tests, bench faults): secondary N drops everything it receives (default: none)")
     public int faultStallSecondary;
@@ -168,6 +183,11 @@ public class JobOptions implements Serializable {
         require(faultSlowSecondary >= -1 && faultSlowSecondary < secondaries, "--fault-slow-secondary",
                 "must be a secondary index below " + secondaries + " (or -1), got " + faultSlowSecondary);
         require(faultSlowMsPerRow >= 0, "--fault-slow-ms-per-row", "must not be negative");
+        require(faultLinkSecondary >= -1 && faultLinkSecondary < secondaries, "--fault-link-secondary",
+                "must be a secondary index below " + secondaries + " (or -1), got " + faultLinkSecondary);
+        require(faultLinkMbps > 0, "--fault-link-mbps", "must be positive, got " + faultLinkMbps);
+        require(faultLinkUntilFrame > faultLinkFromFrame, "--fault-link-until-frame",
+                "must be after --fault-link-from-frame");
         require(probeEvery >= 1, "--probe-every", "must be at least 1, got " + probeEvery);
         require(faultStallSecondary >= -1 && faultStallSecondary < secondaries, "--fault-stall-secondary",
                 "must be a secondary index below " + secondaries + " (or -1), got " + faultStallSecondary);

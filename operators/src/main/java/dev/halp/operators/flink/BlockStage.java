@@ -40,6 +40,10 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     private int slowParticipant = -1;
     private double slowMsPerRow;
     private long slowFromSequence;
+    private int slowLinkParticipant = -1;
+    private double slowLinkMbps;
+    private long slowLinkFrom;
+    private long slowLinkUntil;
     private final long cleanupAfterMs;
     private final PlanSpec[] warmups;
 
@@ -82,6 +86,25 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         return this;
     }
 
+    /**
+     * Fault injection: for frames {@code [fromSequence, untilSequence)} participant {@code participant}'s link
+     * carries {@code mbps} megabits per second both ways, a time-variant channel in the MiniCluster (the
+     * netns cluster shapes real links with tc instead). Rows it sends leave late, rows sent to it come in late.
+     */
+    public BlockStage withSlowLink(int participant, double mbps, long fromSequence, long untilSequence) {
+        this.slowLinkParticipant = participant;
+        this.slowLinkMbps = mbps;
+        this.slowLinkFrom = fromSequence;
+        this.slowLinkUntil = untilSequence;
+        return this;
+    }
+
+    private void crossSlowLink(RowsMessage m, int end) {
+        if (end == slowLinkParticipant && end > 0 && m.sequence >= slowLinkFrom && m.sequence < slowLinkUntil) {
+            sleep(Math.round(m.data.length * 8 / (slowLinkMbps * 1000)));
+        }
+    }
+
     @Override
     public void open(OpenContext ctx) {
         me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
@@ -118,6 +141,10 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             out.collect(m);
             return;
         }
+        if (m.from != me) {
+            crossSlowLink(m, me); // rows coming in over a degraded link of this participant
+        }
+        m.arrivedMillis = System.currentTimeMillis();
         String key = m.frameKey();
         if (System.currentTimeMillis() > m.deadlineMillis) {
             // past its deadline: the merge reports the miss; computing it would only delay the frames behind
@@ -150,6 +177,8 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             transfer = Math.max(transfer, arrived - part.sentAtMillis);
             if (part.from != me) {
                 received += part.data.length;
+                // a host-to-secondary or secondary-to-host transfer: it crossed the secondary's link
+                timings.linkMs[part.from == 0 ? me : part.from] += part.arrivedMillis - part.sentAtMillis;
             }
         }
         long t0 = System.nanoTime();
@@ -179,7 +208,12 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             }
             sends.add(RowsMessage.about(p.parts[0], s.nextBlock(), me, s.to(), s.rows(), t, timings));
         }
-        sends.forEach(out::collect);
+        for (RowsMessage s : sends) {
+            if (s.to != me) {
+                crossSlowLink(s, me); // rows leaving over a degraded link of this participant
+            }
+            out.collect(s);
+        }
     }
 
     private static void sleep(long ms) {

@@ -103,15 +103,18 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
 
     @Override
     public void processBroadcastElement(Health h, Context ctx, Collector<RowsMessage> out) throws Exception {
+        var speed = ctx.getBroadcastState(Health.MS_PER_ROW);
+        Double old = speed.get(h.participant);
         if (h.msPerRow > 0) {
-            var speed = ctx.getBroadcastState(Health.MS_PER_ROW);
-            Double old = speed.get(h.participant);
             speed.put(h.participant, old == null ? h.msPerRow : 0.7 * old + 0.3 * h.msPerRow);
+        } else if (h.msPerRowAtLeast > 0 && (old == null || old < h.msPerRowAtLeast)) {
+            speed.put(h.participant, h.msPerRowAtLeast); // censored: the truth is at least this
         }
         var silent = ctx.getBroadcastState(Health.SILENT);
         if (h.silent) {
             silent.put(h.participant, h.atMillis);
-        } else if (silent.contains(h.participant) && silent.get(h.participant) <= h.atMillis) {
+        } else if (h.msPerRowAtLeast == 0 && silent.contains(h.participant) && silent.get(h.participant) <= h.atMillis) {
+            // it computed rows of a later frame: answering again (a bare lower bound proves nothing)
             silent.remove(h.participant);
         }
     }
@@ -275,18 +278,24 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     }
 
     /**
-     * Each secondary's share: its measured rows per millisecond, rounded to 2 significant digits so that
-     * plans are reused; null until every secondary has been measured.
+     * Each secondary's share: its measured rows per millisecond relative to the secondaries' mean (the scale of
+     * the default weights, which MoDNN's host weight keeps), rounded to 2 significant digits so that plans are
+     * reused; null until every secondary has been measured.
      */
     private double[] shares(ReadOnlyContext ctx) throws Exception {
         var speed = ctx.getBroadcastState(Health.MS_PER_ROW);
-        double[] shares = new double[secondaries];
+        double[] rate = new double[secondaries];
         for (int i = 0; i < secondaries; i++) {
             Double ms = speed.get(Participants.name(i + 1));
             if (ms == null || ms <= 0) {
                 return null;
             }
-            double v = 1.0 / ms;
+            rate[i] = 1.0 / ms;
+        }
+        double mean = java.util.Arrays.stream(rate).average().orElse(1);
+        double[] shares = new double[secondaries];
+        for (int i = 0; i < secondaries; i++) {
+            double v = rate[i] / mean;
             double scale = Math.pow(10, Math.floor(Math.log10(v)) - 1);
             shares[i] = Math.round(v / scale) * scale;
         }

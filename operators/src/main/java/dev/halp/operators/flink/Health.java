@@ -23,8 +23,13 @@ public class Health {
     public String participant;
     public boolean silent;
     public long atMillis;
-    /** Compute milliseconds per row of the frame this came from; 0 when unknown. */
+    /** Compute plus link milliseconds per row of the frame this came from; 0 when unknown. */
     public double msPerRow;
+    /**
+     * A lower bound instead of a measurement: a missed frame's secondary that delivered nothing took longer
+     * than the time it had divided by the rows it was given; 0 when none.
+     */
+    public double msPerRowAtLeast;
 
 
     public Health() {
@@ -45,9 +50,17 @@ public class Health {
                         .forEach(p -> out.collect(new Health(p, true, r.completionMillis)));
             }
             r.es.forEach((p, es) -> {
-                if (!p.equals("host") && es.rowsComputed > 0 && (r.rescued == null || !r.rescued.contains(p))) {
+                if (p.equals("host") || (r.rescued != null && r.rescued.contains(p))) {
+                    return;
+                }
+                if (es.rowsComputed > 0) {
+                    // on a miss these are the rows it finished and the time they took: still a measurement
                     Health h = new Health(p, false, r.completionMillis);
-                    h.msPerRow = es.computeMs / es.rowsComputed;
+                    h.msPerRow = (es.computeMs + es.linkMs) / es.rowsComputed;
+                    out.collect(h);
+                } else if (!r.met() && es.rowsPlanned > 0 && r.splitMillis > 0 && r.deadlineMillis > r.splitMillis) {
+                    Health h = new Health(p, false, r.completionMillis);
+                    h.msPerRowAtLeast = (double) (r.deadlineMillis - r.splitMillis) / es.rowsPlanned;
                     out.collect(h);
                 }
             });

@@ -18,6 +18,8 @@ public class RowsMessage {
     public long captureMillis;
     public long deadlineMillis;
     public long sentAtMillis;
+    /** When the receiving stage took it in (set there; with {@code sentAtMillis}: its time on the link). */
+    public long arrivedMillis;
     public PlanSpec plan;
     public int block;
     /** MoDNN: set once the host has relayed the rows (gathered, then scattered to their reader). */

@@ -8,6 +8,11 @@ public class Timings {
 
     public double[] computeMs;
     public double[] transferMs;
+    /**
+     * Time rows spent on participant i's link (host to i and back), measured by the receiving end from the
+     * send time stamp; the host's own entry stays 0.
+     */
+    public double[] linkMs;
     public long[] bytesIn;
     public long[] bytesOut;
     public int[] rowsComputed;
@@ -20,6 +25,7 @@ public class Timings {
         Timings t = new Timings();
         t.computeMs = new double[participants];
         t.transferMs = new double[participants];
+        t.linkMs = new double[participants];
         t.bytesIn = new long[participants];
         t.bytesOut = new long[participants];
         t.rowsComputed = new int[participants];
@@ -37,6 +43,7 @@ public class Timings {
         for (int i = 0; i < computeMs.length && i < o.computeMs.length; i++) {
             computeMs[i] = Math.max(computeMs[i], o.computeMs[i]);
             transferMs[i] = Math.max(transferMs[i], o.transferMs[i]);
+            linkMs[i] = Math.max(linkMs[i], o.linkMs[i]);
             bytesIn[i] = Math.max(bytesIn[i], o.bytesIn[i]);
             bytesOut[i] = Math.max(bytesOut[i], o.bytesOut[i]);
             rowsComputed[i] = Math.max(rowsComputed[i], o.rowsComputed[i]);
