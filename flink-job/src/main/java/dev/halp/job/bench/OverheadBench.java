@@ -105,7 +105,7 @@ public final class OverheadBench {
                     "--threads", String.valueOf(threads), "--deadline-ms", "600000", "--deadline-clock", "ingest",
                     "--warmup-size", height + "x" + width, "--bootstrap", broker.bootstrapServers());
             o.validate();
-            broker.createTopics(1, o.framesTopic, o.resultsTopic, o.deadLetterTopic);
+            broker.createTopics(1, o.topics());
             Configuration conf = new Configuration();
             conf.set(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, 2);
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);

@@ -44,6 +44,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--images", description = "publish the JPEG/PNG files of this directory instead of synthetic frames")
     Path images;
 
+    @Option(names = "--results-out", description = "write every result and miss record (JSON lines) to this file at the end")
+    Path resultsOut;
+
     @Override
     public Integer call() throws Exception {
         job.warmupSize = java.util.List.of(height + "x" + width);
@@ -63,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
             throw Options.bad(spec, "--images", "not a directory: " + images);
         }
         EmbeddedRun run = new EmbeddedRun(job, new EmbeddedRun.Camera(frames, cameras, fps, width, height, images),
-                spec.commandLine().getOut());
+                spec.commandLine().getOut()).optResultsOut(resultsOut);
         // Ctrl-C: ask the run to finish, and hold the JVM until it has cancelled the job, printed its
         // summary and stopped the broker
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);

@@ -33,11 +33,18 @@ public final class EmbeddedRun {
     private final Camera camera;
     private final PrintWriter out;
     private volatile boolean stop;
+    private Path resultsOut;
 
     public EmbeddedRun(JobOptions options, Camera camera, PrintWriter out) {
         this.options = options;
         this.camera = camera;
         this.out = out;
+    }
+
+    /** Writes every result and miss record, one JSON line each, to this file at the end. */
+    public EmbeddedRun optResultsOut(Path file) {
+        this.resultsOut = file;
+        return this;
     }
 
     /** Asks a running {@link #run()} to finish (Ctrl-C). */
@@ -56,7 +63,7 @@ public final class EmbeddedRun {
         }
         try (EmbeddedKafkaBroker ignored = broker) {
             if (broker != null) {
-                broker.createTopics(1, options.framesTopic, options.resultsTopic, options.deadLetterTopic);
+                broker.createTopics(1, options.topics());
             }
             return runJob(broker != null);
         }
@@ -124,6 +131,9 @@ public final class EmbeddedRun {
                 job.cancel().get();
             }
             Map<String, Object> summary = watcher.summary(sent.get());
+            if (resultsOut != null) {
+                java.nio.file.Files.write(resultsOut, watcher.results().stream().map(Json::write).toList());
+            }
             out.println(Json.write(summary));
             return summary;
         }

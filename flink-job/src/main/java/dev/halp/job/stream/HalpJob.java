@@ -2,6 +2,7 @@ package dev.halp.job.stream;
 
 import dev.halp.kafka.record.DeadLetter;
 import dev.halp.kafka.record.IncomingFrame;
+import dev.halp.kafka.record.Observation;
 import dev.halp.kafka.record.ResultRecord;
 import dev.halp.operators.flink.BlockStage;
 import dev.halp.operators.flink.FrameMerge;
@@ -43,14 +44,15 @@ public final class HalpJob {
 
     public static void build(DataStream<IncomingFrame> frames, Sink<ResultRecord> results, Sink<DeadLetter> deadLetters,
                              JobOptions o) {
-        build(frames, null, results, deadLetters, o);
+        build(frames, Feedback.NONE, results, deadLetters, o);
     }
 
     /**
-     * {@code feedback}: the job's own results read back (null: none), from which the split learns which
-     * secondaries are silent and plans without them.
+     * {@code feedback}: the job's own results read back, from which the split learns which secondaries are
+     * silent and plans without them, and the secondaries' observations of their speed (with the sink that
+     * publishes them), from which it re-plans with {@code --adaptive}.
      */
-    public static void build(DataStream<IncomingFrame> frames, DataStream<ResultRecord> feedback,
+    public static void build(DataStream<IncomingFrame> frames, Feedback feedback,
                              Sink<ResultRecord> results, Sink<DeadLetter> deadLetters, JobOptions o) {
         int participants = o.secondaries + 1;
         PlanSpec configured = o.configuredPlan();
@@ -70,14 +72,21 @@ public final class HalpJob {
 
         // one constant key: the split batches frames in keyed state, with a processing-time linger timer
         // without feedback the split's broadcast input is a stream that never emits (watermarks follow the frames)
-        SingleOutputStreamOperator<Health> health = feedback != null
-                ? feedback.flatMap(new Health.FromResults()).name("host: edge server health").uid("health")
+        SingleOutputStreamOperator<Health> health = feedback.results() != null
+                ? feedback.results().flatMap(new Health.FromResults()).name("host: edge server health").uid("health")
                 : frames.flatMap((IncomingFrame f, org.apache.flink.util.Collector<Health> out) -> { },
                         org.apache.flink.api.common.typeinfo.TypeInformation.of(Health.class)).name("no feedback").uid("no-health");
         place.edge(health.setParallelism(1));
+        DataStream<Health> signals = health;
+        if (feedback.observations() != null) {
+            SingleOutputStreamOperator<Health> speed = feedback.observations().map(new Health.FromObservations())
+                    .name("host: edge server speed").uid("speed").setParallelism(1);
+            place.edge(speed);
+            signals = health.union(speed);
+        }
         SingleOutputStreamOperator<RowsMessage> split = frames
                 .keyBy(f -> 0, org.apache.flink.api.common.typeinfo.Types.INT)
-                .connect(health.broadcast(Health.SILENT, Health.MS_PER_ROW))
+                .connect(signals.broadcast(Health.SILENT, Health.MS_PER_ROW))
                 .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured,
                         o.batchSize, o.batchLingerMs).withInputForRescue(o.rescueMargin() > 0)
                         .withProbeEvery(o.probeEvery).withAdaptiveShares(o.adaptive))
@@ -87,6 +96,7 @@ public final class HalpJob {
                 .name("dead letters").uid("dead-letter-sink").setParallelism(1));
 
         DataStream<RowsMessage> current = split;
+        DataStream<Observation> observations = null;
         for (int b = 0; b < blocks; b++) {
             if (relay && b > 0) {
                 current = stage(current, keys, participants, new RelayStage(b, cleanupAfter), "relay " + b, place);
@@ -97,7 +107,14 @@ public final class HalpJob {
                             o.faultSlowFromFrame)
                     .withSlowLink(o.faultLinkSecondary < 0 ? -1 : o.faultLinkSecondary + 1, o.faultLinkMbps,
                             o.faultLinkFromFrame, o.faultLinkUntilFrame);
-            current = stage(current, keys, participants, block, "block " + b, place);
+            SingleOutputStreamOperator<RowsMessage> stage = stage(current, keys, participants, block, "block " + b, place);
+            DataStream<Observation> observed = stage.getSideOutput(BlockStage.OBSERVATIONS);
+            observations = observations == null ? observed : observations.union(observed);
+            current = stage;
+        }
+        if (feedback.observationSink() != null && observations != null) {
+            place.edge(observations.sinkTo(feedback.observationSink()).name("host: observations")
+                    .uid("observation-sink").setParallelism(1));
         }
         int hosts = o.hostParallelism;
         SingleOutputStreamOperator<ResultRecord> merged = current
@@ -116,7 +133,7 @@ public final class HalpJob {
     }
 
     /** One keyed stage: subtask {@code k} is participant {@code k}. */
-    private static DataStream<RowsMessage> stage(DataStream<RowsMessage> in, int[] keys, int participants,
+    private static SingleOutputStreamOperator<RowsMessage> stage(DataStream<RowsMessage> in, int[] keys, int participants,
                                                  KeyedProcessFunction<Integer, RowsMessage, RowsMessage> fn,
                                                  String name, Placement place) {
         SingleOutputStreamOperator<RowsMessage> stage = in

@@ -33,6 +33,10 @@ public class JobOptions implements Serializable {
             description = "malformed input (default: ${DEFAULT-VALUE})")
     public String deadLetterTopic;
 
+    @Option(names = "--feedback-topic", defaultValue = "halp-feedback",
+            description = "the edge servers' own measurements, read back by the split with --adaptive (default: ${DEFAULT-VALUE})")
+    public String feedbackTopic;
+
     @Option(names = "--group-id", defaultValue = "halp", description = "consumer group (default: ${DEFAULT-VALUE})")
     public String groupId;
 
@@ -215,10 +219,15 @@ public class JobOptions implements Serializable {
         require(warmupSizes().stream().allMatch(hw -> hw[0] >= min && hw[1] >= min), "--warmup-size",
                 "sizes must be at least " + min + "x" + min + " for " + model);
         for (String[] t : new String[][] {{"--frames-topic", framesTopic}, {"--results-topic", resultsTopic},
-                {"--dead-letter-topic", deadLetterTopic}, {"--group-id", groupId}}) {
+                {"--dead-letter-topic", deadLetterTopic}, {"--feedback-topic", feedbackTopic}, {"--group-id", groupId}}) {
             require(t[1] != null && t[1].matches("[A-Za-z0-9._-]{1,249}"), t[0], "not a valid Kafka name: '" + t[1] + "'");
         }
         return this;
+    }
+
+    /** Every topic the job reads or writes, for brokers that do not create topics on first use. */
+    public String[] topics() {
+        return new String[] {framesTopic, resultsTopic, deadLetterTopic, feedbackTopic};
     }
 
     /** The plan file's layout as a spec, checked against the job's model and secondaries; null without one. */

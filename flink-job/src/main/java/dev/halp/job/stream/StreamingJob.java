@@ -2,11 +2,12 @@ package dev.halp.job.stream;
 
 import dev.halp.kafka.flink.KafkaConnectors;
 import dev.halp.kafka.record.IncomingFrame;
+import dev.halp.kafka.record.Observation;
 import dev.halp.kafka.record.ResultRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
@@ -36,15 +37,27 @@ public final class StreamingJob {
                         watermarks, "frames")
                 .uid("frame-source").setParallelism(1);
         new Placement(o.slotLabels).edge(frames);
+        Placement place = new Placement(o.slotLabels);
         // the job reads its own results back to learn which secondaries stopped answering (rescued frames)
-        DataStream<ResultRecord> feedback = null;
+        SingleOutputStreamOperator<ResultRecord> results = null;
         if ((o.rescueMargin() > 0 || o.adaptive) && !o.scheme.equals("local")) {
-            feedback = env.fromSource(KafkaConnectors.resultSource(o.bootstrap, o.resultsTopic, o.groupId + "-health"),
+            results = env.fromSource(KafkaConnectors.resultSource(o.bootstrap, o.resultsTopic, o.groupId + "-health"),
                     WatermarkStrategy.<ResultRecord>forBoundedOutOfOrderness(Duration.ZERO)
                             .withTimestampAssigner((r, ts) -> r.completionMillis).withIdleness(Duration.ofSeconds(1)),
                     "results (feedback)").uid("feedback-source").setParallelism(1);
-            new Placement(o.slotLabels).edge((org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<?>) feedback);
+            place.edge(results);
         }
+        // and, re-planning online, the secondaries' own measurements (published the moment they know)
+        SingleOutputStreamOperator<Observation> observations = null;
+        if (o.adaptive && !o.scheme.equals("local")) {
+            observations = env.fromSource(KafkaConnectors.observationSource(o.bootstrap, o.feedbackTopic, o.groupId + "-speed"),
+                    WatermarkStrategy.<Observation>forBoundedOutOfOrderness(Duration.ZERO)
+                            .withTimestampAssigner((r, ts) -> r.atMillis).withIdleness(Duration.ofSeconds(1)),
+                    "observations (feedback)").uid("observation-source").setParallelism(1);
+            place.edge(observations);
+        }
+        Feedback feedback = new Feedback(results, observations,
+                observations == null ? null : KafkaConnectors.observationSink(o.bootstrap, o.feedbackTopic));
         HalpJob.build(frames, feedback,
                 // transactional ids follow the output topic, so a restored job finishes its predecessor's
                 KafkaConnectors.resultSink(o.bootstrap, o.resultsTopic, guarantee, "halp-" + o.resultsTopic,

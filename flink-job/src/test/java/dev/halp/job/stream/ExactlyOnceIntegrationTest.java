@@ -71,7 +71,7 @@ class ExactlyOnceIntegrationTest {
                     // a transaction the killed job left open would hold the reader back this long at most
                     "--transaction-timeout-ms", "15000");
             o.validate();
-            broker.createTopics(1, o.framesTopic, o.resultsTopic, o.deadLetterTopic);
+            broker.createTopics(1, o.topics());
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
                  KafkaConsumer<String, String> committed = new KafkaConsumer<>(Map.of(

@@ -95,8 +95,9 @@ class StreamingJobIntegrationTest {
         new picocli.CommandLine(o).parseArgs("--model", "tiny", "--scheme", scheme, "--secondaries", "2",
                 "--deadline-ms", "60000", "--warmup-size", SIZE + "x" + SIZE, "--bootstrap", broker.bootstrapServers(),
                 "--frames-topic", "frames-" + suffix, "--results-topic", "results-" + suffix,
-                "--dead-letter-topic", "dead-" + suffix, "--group-id", "it-" + suffix);
-        broker.createTopics(1, o.framesTopic, o.resultsTopic, o.deadLetterTopic);
+                "--dead-letter-topic", "dead-" + suffix, "--feedback-topic", "feedback-" + suffix,
+                "--group-id", "it-" + suffix);
+        broker.createTopics(1, o.topics());
         return o.validate();
     }
 
@@ -256,6 +257,24 @@ class StreamingJobIntegrationTest {
         o.adaptive = true;
         o.faultSlowSecondary = 0;
         o.faultSlowMsPerRow = 4;
+        assertRowsMoveAwayFromSecondary0(o);
+    }
+
+    /**
+     * --adaptive under a degraded link: secondary 0's link carries 0.3 Mbit/s, its own measurements (link time
+     * at the receiving ends) reach the split through the feedback topic and its share shrinks; results exact.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void adaptivePlanningShiftsRowsAwayFromADegradedLink() throws Exception {
+        JobOptions o = options("halp", "adaptive-link");
+        o.adaptive = true;
+        o.faultLinkSecondary = 0;
+        o.faultLinkMbps = 0.3;
+        assertRowsMoveAwayFromSecondary0(o);
+    }
+
+    private void assertRowsMoveAwayFromSecondary0(JobOptions o) throws Exception {
         o.rescueMarginMs = 0;
         o.deadlineClock = "ingest";
         o.validate();

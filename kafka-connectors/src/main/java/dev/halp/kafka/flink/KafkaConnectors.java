@@ -4,6 +4,7 @@ import dev.halp.kafka.record.DeadLetter;
 import dev.halp.kafka.record.FrameLimits;
 import dev.halp.kafka.record.IncomingFrame;
 import dev.halp.kafka.record.Json;
+import dev.halp.kafka.record.Observation;
 import dev.halp.kafka.record.ResultRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -49,26 +50,35 @@ public final class KafkaConnectors {
      * records that do not parse are skipped (they are not input; the dead-letter topic is for frames).
      */
     public static KafkaSource<ResultRecord> resultSource(String bootstrap, String topic, String groupId) {
-        return KafkaSource.<ResultRecord>builder()
+        return jsonSource(bootstrap, topic, groupId, ResultRecord.class);
+    }
+
+    /** The edge servers' observations, read back by the split; from the latest offset, unparsable ones skipped. */
+    public static KafkaSource<Observation> observationSource(String bootstrap, String topic, String groupId) {
+        return jsonSource(bootstrap, topic, groupId, Observation.class);
+    }
+
+    private static <T> KafkaSource<T> jsonSource(String bootstrap, String topic, String groupId, Class<T> type) {
+        return KafkaSource.<T>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopics(topic)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.latest())
                 .setDeserializer(new org.apache.flink.connector.kafka.source.reader.deserializer
-                        .KafkaRecordDeserializationSchema<ResultRecord>() {
+                        .KafkaRecordDeserializationSchema<T>() {
                     @Override
                     public void deserialize(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
-                                            org.apache.flink.util.Collector<ResultRecord> out) {
+                                            org.apache.flink.util.Collector<T> out) {
                         try {
-                            out.collect(Json.read(new String(record.value(), StandardCharsets.UTF_8), ResultRecord.class));
+                            out.collect(Json.read(new String(record.value(), StandardCharsets.UTF_8), type));
                         } catch (RuntimeException e) {
-                            // not a result record: nothing to learn from it
+                            // not one of ours: nothing to learn from it
                         }
                     }
 
                     @Override
-                    public org.apache.flink.api.common.typeinfo.TypeInformation<ResultRecord> getProducedType() {
-                        return org.apache.flink.api.common.typeinfo.TypeInformation.of(ResultRecord.class);
+                    public org.apache.flink.api.common.typeinfo.TypeInformation<T> getProducedType() {
+                        return org.apache.flink.api.common.typeinfo.TypeInformation.of(type);
                     }
                 })
                 .build();
@@ -92,6 +102,20 @@ public final class KafkaConnectors {
                                                      String txPrefix, Duration transactionTimeout) {
         return sink(bootstrap, guarantee, txPrefix + "-results", transactionTimeout, (ResultRecord r, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
                 null, r.completionMillis, bytes(r.cameraId), bytes(Json.write(r))));
+    }
+
+    /**
+     * Observations as JSON, at least once and outside checkpoints' transactions: they steer planning only,
+     * and a read_committed reader would see them a checkpoint late.
+     */
+    public static KafkaSink<Observation> observationSink(String bootstrap, String topic) {
+        return KafkaSink.<Observation>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer((Observation o, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) ->
+                        new ProducerRecord<>(topic, null, o.atMillis, bytes(o.participant), bytes(Json.write(o))))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setProperty("linger.ms", "0")
+                .build();
     }
 
     /** Dead letters as JSON (the original bytes base64-encoded). */

@@ -42,8 +42,6 @@ public class ResultRecord {
     public int partsReceived;
     public int partsExpected;
     public String error;
-    /** When the split sent the frame to the edge servers; with a miss it bounds how slow the late ones were. */
-    public long splitMillis;
 
     /** What one edge server did for this frame. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -56,8 +54,6 @@ public class ResultRecord {
         public long bytesIn;
         public long bytesOut;
         public int rowsComputed;
-        /** Rows the plan gave this edge server (set on misses: fewer computed means it was late). */
-        public int rowsPlanned;
     }
 
     /** One of the top classes. */

@@ -14,6 +14,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import dev.halp.kafka.record.Observation;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +36,12 @@ import java.util.Map;
  */
 public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsMessage> {
 
+    /**
+     * A secondary's own measurement of a frame (after its last block), or a bound (a frame it dropped as too
+     * late): the job publishes them to its feedback topic for the split's online re-planning.
+     */
+    public static final OutputTag<Observation> OBSERVATIONS = new OutputTag<>("observations") { };
+
     private final int block;
     private final ModelConfig modelConfig;
     private int stalledParticipant = -1;
@@ -50,6 +58,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     private transient CnnModel model;
     private transient JobPlans plans;
     private transient Map<PlanSpec, StageView> views;
+    private transient Map<PlanSpec, Integer> plannedRows;
     private transient MapState<String, Pending> pending;
     private transient int me;
     private transient String taskManager;
@@ -112,6 +121,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         model = modelConfig.acquire(DeviceSelection.select(getRuntimeContext()));
         plans = new JobPlans();
         views = new HashMap<>();
+        plannedRows = new HashMap<>();
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING,
                 TypeInformation.of(Pending.class)));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("es", Participants.name(me));
@@ -150,6 +160,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             // past its deadline: the merge reports the miss; computing it would only delay the frames behind
             shed.inc();
             pending.remove(key);
+            observeTooLate(m, ctx);
             return;
         }
         Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m);
@@ -162,10 +173,39 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             return;
         }
         pending.remove(key);
-        compute(p, view, out);
+        compute(p, view, ctx, out);
     }
 
-    private void compute(Pending p, StageView view, Collector<RowsMessage> out) {
+    /** A frame that came too late to compute: its time so far, with this part's time on the link, is a bound. */
+    private void observeTooLate(RowsMessage m, Context ctx) {
+        if (me > 0 && block < plans.plan(m.plan).blocks().size()) {
+            observeAtLeast(m, m.timings.computeMs[me] + m.timings.linkMs[me]
+                    + (m.from != me ? m.arrivedMillis - m.sentAtMillis : 0), ctx);
+        }
+    }
+
+    /**
+     * A lower bound of this secondary's ms per row before the frame is done: the time it has spent on the frame
+     * so far over all the rows the plan gives it. Sent after every block, so a degraded link or a slowed
+     * server shows within one block instead of one frame.
+     */
+    private void observeAtLeast(RowsMessage m, double msSoFar, Context ctx) {
+        int rows = plannedRows.computeIfAbsent(m.plan, s -> {
+            SegmentPlan plan = plans.plan(s);
+            int total = 0;
+            for (int b = 0; b < plan.blocks().size(); b++) {
+                for (StageView.Work w : StageView.of(plan, b, me).work) {
+                    total += w.steps().stream().mapToInt(st -> st.outputRows().size()).sum();
+                }
+            }
+            return total;
+        });
+        if (rows > 0 && msSoFar > 0) {
+            ctx.output(OBSERVATIONS, Observation.atLeast(Participants.name(me), m.cameraId, m.sequence, msSoFar / rows));
+        }
+    }
+
+    private void compute(Pending p, StageView view, Context ctx, Collector<RowsMessage> out) {
         long arrived = System.currentTimeMillis();
         RowStore held = new RowStore();
         Timings timings = p.parts[0].timings.copy();
@@ -200,6 +240,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         timings.taskManagers[me] = seen == null || seen.equals(taskManager) ? taskManager : seen + "|" + taskManager;
         rows.inc(computed);
         bytesIn.inc(received);
+
         List<RowsMessage> sends = new ArrayList<>();
         for (StageView.Send s : view.sends) {
             TensorBytes t = output.take(s.rows());
@@ -208,11 +249,26 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             }
             sends.add(RowsMessage.about(p.parts[0], s.nextBlock(), me, s.to(), s.rows(), t, timings));
         }
+        boolean last = block == plans.plan(p.parts[0].plan).blocks().size() - 1;
+        if (me > 0 && !last) {
+            observeAtLeast(p.parts[0], timings.computeMs[me] + timings.linkMs[me], ctx);
+        }
+        if (System.currentTimeMillis() > p.parts[0].deadlineMillis) {
+            shed.inc(sends.size()); // the merge has reported the miss: sending would only load the links
+            return;
+        }
+        long sending = System.nanoTime();
         for (RowsMessage s : sends) {
             if (s.to != me) {
                 crossSlowLink(s, me); // rows leaving over a degraded link of this participant
             }
             out.collect(s);
+        }
+        if (me > 0 && last && timings.rowsComputed[me] > 0) {
+            // the final rows' own way out is not in the timings they carry: add the time spent sending them
+            double ms = timings.computeMs[me] + timings.linkMs[me] + (System.nanoTime() - sending) / 1e6;
+            ctx.output(OBSERVATIONS, Observation.measured(Participants.name(me), p.parts[0].cameraId,
+                    p.parts[0].sequence, ms / timings.rowsComputed[me]));
         }
     }
 

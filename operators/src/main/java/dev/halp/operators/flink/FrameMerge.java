@@ -159,7 +159,6 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         for (ResultRecord r : Results.ofBatch(header, list, plan, System.currentTimeMillis())) {
             r.status = ResultRecord.MISSED;
             r.error = "deadline passed with " + r.partsReceived + " of " + r.partsExpected + " final parts";
-            Results.explainMiss(r, input, plan);
             count(r);
             out.collect(r);
         }

@@ -1,7 +1,9 @@
 package dev.halp.operators.flink;
 
 import dev.halp.kafka.record.ResultRecord;
+import dev.halp.kafka.record.Observation;
 import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
@@ -25,10 +27,7 @@ public class Health {
     public long atMillis;
     /** Compute plus link milliseconds per row of the frame this came from; 0 when unknown. */
     public double msPerRow;
-    /**
-     * A lower bound instead of a measurement: a missed frame's secondary that delivered nothing took longer
-     * than the time it had divided by the rows it was given; 0 when none.
-     */
+    /** A lower bound instead of a measurement (a frame that reached the secondary too late); 0 when none. */
     public double msPerRowAtLeast;
 
 
@@ -41,7 +40,7 @@ public class Health {
         this.atMillis = atMillis;
     }
 
-    /** Turns result records into health signals for the secondaries. */
+    /** Turns result records into health signals for the secondaries: silent, or answering again. */
     public static class FromResults implements FlatMapFunction<ResultRecord, Health> {
         @Override
         public void flatMap(ResultRecord r, Collector<Health> out) {
@@ -50,20 +49,21 @@ public class Health {
                         .forEach(p -> out.collect(new Health(p, true, r.completionMillis)));
             }
             r.es.forEach((p, es) -> {
-                if (p.equals("host") || (r.rescued != null && r.rescued.contains(p))) {
-                    return;
-                }
-                if (es.rowsComputed > 0) {
-                    // on a miss these are the rows it finished and the time they took: still a measurement
-                    Health h = new Health(p, false, r.completionMillis);
-                    h.msPerRow = (es.computeMs + es.linkMs) / es.rowsComputed;
-                    out.collect(h);
-                } else if (!r.met() && es.rowsPlanned > 0 && r.splitMillis > 0 && r.deadlineMillis > r.splitMillis) {
-                    Health h = new Health(p, false, r.completionMillis);
-                    h.msPerRowAtLeast = (double) (r.deadlineMillis - r.splitMillis) / es.rowsPlanned;
-                    out.collect(h);
+                if (!p.equals("host") && es.rowsComputed > 0 && (r.rescued == null || !r.rescued.contains(p))) {
+                    out.collect(new Health(p, false, r.completionMillis));
                 }
             });
+        }
+    }
+
+    /** Turns an edge server's own observation into its speed signal (a measurement answers, a bound does not). */
+    public static class FromObservations implements MapFunction<Observation, Health> {
+        @Override
+        public Health map(Observation o) {
+            Health h = new Health(o.participant, false, o.atMillis);
+            h.msPerRow = o.msPerRow;
+            h.msPerRowAtLeast = o.msPerRowAtLeast;
+            return h;
         }
     }
 }

@@ -75,22 +75,6 @@ public final class Results {
         return r;
     }
 
-    /** A miss's extra facts: when the frame left the split and how many rows the plan gave each edge server. */
-    static void explainMiss(ResultRecord r, RowsMessage announcement, SegmentPlan plan) {
-        if (announcement != null && announcement.isAnnouncement()) {
-            r.splitMillis = announcement.sentAtMillis;
-        }
-        for (int p = 0; p < r.es.size(); p++) {
-            int planned = 0;
-            for (int b = 0; b < plan.blocks().size(); b++) {
-                for (StageView.Work w : StageView.of(plan, b, p).work) {
-                    planned += w.steps().stream().mapToInt(s -> s.outputRows().size()).sum();
-                }
-            }
-            r.es.get(Participants.name(p)).rowsPlanned = planned;
-        }
-    }
-
     /** Top-5 classes and a SHA-256 of the scores' float32 little-endian bytes. */
     public static void setOutput(ResultRecord r, float[] scores) {
         r.scoresSha256 = sha256(scores);
