@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 /** {@code bin/halp cluster start|status|stop}: the standalone cluster of {@link LocalCluster}. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "A standalone Flink cluster (JobManager + dashboard, Kafka, host and secondary TaskManagers).",
-        subcommands = {ClusterCommand.Start.class, ClusterCommand.Status.class, ClusterCommand.Stop.class})
+        subcommands = {ClusterCommand.Start.class, ClusterCommand.Status.class, ClusterCommand.Restart.class,
+                ClusterCommand.Stop.class})
 public final class ClusterCommand implements Runnable {
 
     /** Default working directory of the cluster: shared by start, status, stop and submit. */
@@ -126,6 +127,27 @@ public final class ClusterCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             return LocalCluster.stop(dir, spec.commandLine().getOut()) ? 0 : 1;
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true,
+            description = "Start a node whose process died again (as a supervisor would), with its original command.")
+    static final class Restart implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "(default: ${DEFAULT-VALUE})")
+        Path dir;
+        @picocli.CommandLine.Parameters(paramLabel = "NODE", description = "host, es0, es1, ... (see cluster status)")
+        String node;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                LocalCluster.restart(dir, node, spec.commandLine().getOut());
+                return 0;
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
         }
     }
 }

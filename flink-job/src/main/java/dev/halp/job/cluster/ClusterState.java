@@ -17,7 +17,12 @@ public record ClusterState(String restUrl, String bootstrap, int secondaries, in
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One process: its role name, the address it advertises, the PID of its JVM. */
-    public record Node(String name, String address, long pid) {
+    /** {@code command}: the full command line that started it, to start it again ({@code cluster restart}). */
+    public record Node(String name, String address, long pid, List<String> command) {
+
+        Node withPid(long newPid) {
+            return new Node(name, address, newPid, command);
+        }
 
         /** The live process, if this PID still runs our node (checked by its {@code -Dhalp.node} marker). */
         public Optional<ProcessHandle> process() {

@@ -32,6 +32,9 @@ final class FlinkNodeConfig {
         settings.put("jobmanager.rpc.port", Integer.toString(rpcPort));
         // DJL binds its JNI library to one classloader: load it from the TaskManager classpath, never the job jar
         settings.put("classloader.parent-first-patterns.additional", "ai.djl.");
+        // edge servers on one LAN: notice a dead TaskManager in seconds, not the default 50 s
+        settings.put("heartbeat.interval", "2000");
+        settings.put("heartbeat.timeout", "10000");
     }
 
     static FlinkNodeConfig jobManager(Path confDir, String address, int rpcPort, int restPort, Path uploads) {

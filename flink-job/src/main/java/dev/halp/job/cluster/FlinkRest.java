@@ -45,6 +45,16 @@ public final class FlinkRest {
         return get("taskmanagers").path("taskmanagers").findValuesAsText("id");
     }
 
+    /** The RPC address of TaskManager {@code id} as the ResourceManager has it registered; null when none. */
+    public String taskManagerPath(String id) throws IOException {
+        for (JsonNode tm : get("taskmanagers").path("taskmanagers")) {
+            if (tm.path("id").asText().equals(id)) {
+                return tm.path("path").asText();
+            }
+        }
+        return null;
+    }
+
     /** {@code POST /jars/upload} (multipart field {@code jarfile}); returns the jar id for {@link #runJar}. */
     public String uploadJar(Path jar) throws IOException {
         String boundary = "halp-" + UUID.randomUUID();
@@ -93,6 +103,11 @@ public final class FlinkRest {
             out.put(v.path("name").asText(), v.path("parallelism").asInt());
         }
         return out;
+    }
+
+    /** {@code /jobs/:id/checkpoints}: counts, the latest completed checkpoint and the one restored last. */
+    public JsonNode checkpoints(String jobId) throws IOException {
+        return get("jobs/" + jobId + "/checkpoints");
     }
 
     /** Jobs known to the cluster, as {@code jobs[]} of {@code /jobs/overview}. */

@@ -97,6 +97,47 @@ public final class LocalCluster {
         }
     }
 
+    /**
+     * Starts a node of the cluster in {@code dir} again, with the command that started it, after its process
+     * died (what a supervisor does for a crashed server); a TaskManager keeps its resource id, so the
+     * ResourceManager replaces the lost registration and waiting jobs get their slots back. Waits until a
+     * TaskManager has registered.
+     */
+    public static ClusterState restart(Path dir, String name, PrintWriter log) throws IOException, InterruptedException {
+        Path abs = dir.toAbsolutePath();
+        ClusterState state = ClusterState.load(abs).orElseThrow(() -> new IllegalStateException("no cluster in " + abs));
+        ClusterState.Node node = state.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node '" + name + "' in the cluster (nodes: "
+                        + state.nodes().stream().map(ClusterState.Node::name).toList() + ")"));
+        if (node.process().isPresent()) {
+            throw new IllegalStateException(name + " is still running (PID " + node.pid() + ")");
+        }
+        if (node.command() == null) {
+            throw new IllegalStateException(name + " was started by an older version: stop and start the cluster");
+        }
+        boolean taskManager = !name.equals(JOB_MANAGER) && !name.equals(KAFKA);
+        FlinkRest rest = new FlinkRest(state.restUrl());
+        // the lost registration may still be listed until its heartbeat times out: wait for a new address
+        String before = taskManager ? rest.taskManagerPath(name) : null;
+        Path out = abs.resolve("logs").resolve(name + ".out");
+        Process p = ProcessLauncher.start(node.command(), out);
+        ClusterState updated = new ClusterState(state.restUrl(), state.bootstrap(), state.secondaries(), state.hostSlots(),
+                state.netns(), state.nodes().stream().map(n -> n.name().equals(name) ? n.withPid(p.pid()) : n).toList());
+        updated.save(abs);
+        log.println("restarted " + name + " (PID " + p.pid() + ")");
+        if (taskManager) {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            String now;
+            while ((now = rest.taskManagerPath(name)) == null || now.equals(before) || !p.isAlive()) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException(name + " did not register again; its output:\n" + ProcessLauncher.tail(out, 30));
+                }
+                Thread.sleep(500);
+            }
+        }
+        return updated;
+    }
+
     /** Stops every process of the cluster in {@code dir} (SIGTERM, then SIGKILL after 15 s) and its namespaces. */
     public static boolean stop(Path dir, PrintWriter log) throws IOException {
         Optional<ClusterState> state = ClusterState.load(dir.toAbsolutePath());

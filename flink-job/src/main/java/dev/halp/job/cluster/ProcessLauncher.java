@@ -60,13 +60,18 @@ final class ProcessLauncher {
         cmd.add("-Dhalp.node=" + name);
         cmd.addAll(moduleFlags);
         cmd.addAll(javaArgs);
+        Process p = start(cmd, out);
+        // setsid, ip netns exec and taskset all exec their command: the PID is the JVM's
+        return new Launched(new ClusterState.Node(name, address, p.pid(), List.copyOf(cmd)), p, out);
+    }
+
+    /** Runs a node's command detached, its output appended to {@code out}. */
+    static Process start(List<String> cmd, Path out) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(LocalCluster.environment());
-        Process p = pb.start();
-        // setsid, ip netns exec and taskset all exec their command: the PID is the JVM's
-        return new Launched(new ClusterState.Node(name, address, p.pid()), p, out);
+        return pb.start();
     }
 
     /** The last {@code lines} lines of a log file ("" when it does not exist yet). */

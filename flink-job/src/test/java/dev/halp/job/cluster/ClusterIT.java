@@ -11,13 +11,19 @@ import dev.halp.operators.cnn.CnnModel;
 import dev.halp.operators.flink.Results;
 import dev.halp.operators.tensor.TensorBytes;
 import dev.halp.partitioner.model.Models;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.PrintWriter;
@@ -40,8 +46,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dashboard, Kafka broker, host + 2 secondary TaskManagers), the shaded job jar submitted through the
  * dashboard's REST calls, frames through Kafka, results equal to whole-frame inference, and the dashboard
  * itself (headless Chromium) listing the job as RUNNING. The host TaskManager has 3 slots and the job runs
- * two merge + head instances ({@code --host-parallelism 2}).
+ * two merge + head instances ({@code --host-parallelism 2}). Then a secondary TaskManager is killed under an
+ * exactly-once job and started again.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
     private static final int SIZE = 64;
@@ -71,6 +79,7 @@ class ClusterIT {
     }
 
     @Test
+    @Order(1)
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void aSubmittedJobTurnsKafkaFramesIntoExactResultsAndTheDashboardShowsItRunning() throws Exception {
         Path jar = Files.list(TARGET).filter(f -> f.getFileName().toString().matches("flink-job-.*-job\\.jar"))
@@ -99,7 +108,7 @@ class ClusterIT {
             }
         }
         Set<String> taskManagers = new HashSet<>();
-        List<ResultRecord> results = readResults(FRAMES);
+        List<ResultRecord> results = readResults("results", FRAMES, r -> true);
         assertEquals(FRAMES, results.size(), "results of " + FRAMES + " frames");
         for (ResultRecord r : results) {
             assertEquals(ResultRecord.MET, r.status, Json.write(r));
@@ -122,18 +131,98 @@ class ClusterIT {
         rest.cancel(job.path("jid").asText());
     }
 
-    private List<ResultRecord> readResults(int count) {
+    /**
+     * A secondary TaskManager killed (SIGKILL) while frames stream in, then started again as a supervisor would:
+     * the job (exactly-once: checkpoints, transactional sink) fails over, restores its last checkpoint once the
+     * slot is back, and a read_committed reader sees exactly one record per frame, each equal to whole-frame
+     * inference.
+     */
+    @Test
+    @Order(2)
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aKilledSecondaryTaskManagerCostsNoFrameAndDuplicatesNone() throws Exception {
+        int frames = 40;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
+            admin.createTopics(java.util.stream.Stream.of("frames-kill", "results-kill", "dead-kill", "feedback-kill")
+                    .map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+        }
+        Path jar = Files.list(TARGET).filter(f -> f.getFileName().toString().matches("flink-job-.*-job\\.jar"))
+                .findFirst().orElseThrow();
+        StringWriter out = new StringWriter();
+        int rc = Halp.execute(new PrintWriter(out, true), new PrintWriter(out, true), "submit", "--dir", DIR.toString(),
+                "--jar", jar.toString(), "--", "--model", "tiny", "--warmup-size", SIZE + "x" + SIZE,
+                "--deadline-ms", "180000", "--exactly-once", "--checkpoint-interval-ms", "1000",
+                "--transaction-timeout-ms", "60000", "--frames-topic", "frames-kill", "--results-topic", "results-kill",
+                "--dead-letter-topic", "dead-kill", "--feedback-topic", "feedback-kill", "--group-id", "kill");
+        assertEquals(0, rc, out.toString());
+        FlinkRest rest = new FlinkRest(cluster.restUrl());
+        String jid = null;
+        for (JsonNode j : rest.jobs()) {
+            if ("RUNNING".equals(j.path("state").asText())) {
+                jid = j.path("jid").asText();
+            }
+        }
+        assertTrue(jid != null, "the job runs: " + rest.jobs());
+
+        Map<Long, String> expected = new java.util.concurrent.ConcurrentHashMap<>();
+        Thread camera = new Thread(() -> {
+            try (CnnModel reference = CnnModel.builder().setSpec(Models.tiny()).optSeed(7).optThreads(1).build();
+                 CameraSimulator sim = CameraSimulator.builder().setBootstrap(cluster.bootstrap()).setTopic("frames-kill")
+                         .optSize(SIZE, SIZE).optSeed(5).build()) {
+                for (long i = 0; i < frames; i++) {
+                    FrameRecord f = sim.frame("cam-0", i, System.currentTimeMillis(), i);
+                    TensorBytes t = TensorBytes.ofFloats(new long[] {1, 3, SIZE, SIZE}, FramePixels.toRgbPlanes(f));
+                    expected.put(i, Results.sha256(reference.head(reference.features(t, 0, Models.tiny().features().size()))[0]));
+                    sim.send(f);
+                    Thread.sleep(300);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "camera");
+        camera.start();
+        // once results are committed, kill es1 hard, as a crash would
+        assertTrue(readResults("results-kill", 3, r -> true).size() >= 3, "results before the kill");
+        ClusterState.Node es1 = cluster.nodes().stream().filter(n -> n.name().equals("es1")).findFirst().orElseThrow();
+        ProcessHandle victim = es1.process().orElseThrow();
+        victim.destroyForcibly();
+        victim.onExit().get(30, TimeUnit.SECONDS);
+        Thread.sleep(2000);
+        cluster = LocalCluster.restart(DIR, "es1", new PrintWriter(System.out, true));
+        camera.join(120_000);
+
+        List<ResultRecord> results = readResults("results-kill", frames, r -> true);
+        Map<Long, Long> perFrame = new java.util.TreeMap<>();
+        results.forEach(r -> perFrame.merge(r.sequence, 1L, Long::sum));
+        assertEquals(frames, perFrame.size(), "every frame has a committed record: " + perFrame.keySet());
+        assertTrue(perFrame.values().stream().allMatch(n -> n == 1), "no frame twice: " + perFrame);
+        for (ResultRecord r : results) {
+            assertEquals(ResultRecord.MET, r.status, Json.write(r));
+            assertEquals(expected.get(r.sequence), r.scoresSha256, "frame " + r.sequence + " differs from whole-frame inference");
+        }
+        JsonNode checkpoints = rest.checkpoints(jid);
+        assertTrue(checkpoints.path("latest").path("restored").isObject(),
+                "the job restored a checkpoint after the TaskManager was lost: " + checkpoints);
+        assertEquals("RUNNING", rest.job(jid).state());
+        rest.cancel(jid);
+    }
+
+    private List<ResultRecord> readResults(String topic, int count, java.util.function.Predicate<ResultRecord> keep) {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "cluster-it",
+                ConsumerConfig.GROUP_ID_CONFIG, "cluster-it-" + java.util.UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of("results"));
+            consumer.subscribe(List.of(topic));
             List<ResultRecord> results = new java.util.ArrayList<>();
             long until = System.nanoTime() + Duration.ofMinutes(4).toNanos();
             while (results.size() < count && System.nanoTime() < until) {
                 for (ConsumerRecord<String, String> c : consumer.poll(Duration.ofMillis(500))) {
-                    results.add(Json.read(c.value(), ResultRecord.class));
+                    ResultRecord r = Json.read(c.value(), ResultRecord.class);
+                    if (keep.test(r)) {
+                        results.add(r);
+                    }
                 }
             }
             return results;
