@@ -73,6 +73,18 @@ final class FlinkNodeConfig {
         return c;
     }
 
+    /**
+     * Checkpoints and savepoints as files under {@code stateDir} (every process of this cluster shares the
+     * disk): an exactly-once job survives a lost TaskManager either way, and with files also a restart
+     * from its last retained checkpoint.
+     */
+    FlinkNodeConfig withStateDir(Path stateDir) {
+        settings.put("execution.checkpointing.storage", "filesystem");
+        settings.put("execution.checkpointing.dir", stateDir.resolve("checkpoints").toUri().toString());
+        settings.put("execution.checkpointing.savepoint-dir", stateDir.resolve("savepoints").toUri().toString());
+        return this;
+    }
+
     /** Writes config.yaml (flat keys) and the log4j configuration. */
     FlinkNodeConfig write() throws IOException {
         Files.createDirectories(confDir);

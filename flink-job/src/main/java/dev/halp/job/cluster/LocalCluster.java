@@ -51,7 +51,7 @@ public final class LocalCluster {
                 }
             }
             FlinkNodeConfig jm = FlinkNodeConfig.jobManager(dir.resolve("conf").resolve(JOB_MANAGER), jmAddress,
-                    rpcPort, restPort, dir.resolve("uploads")).write();
+                    rpcPort, restPort, dir.resolve("uploads")).withStateDir(dir.resolve("state")).write();
             // with pinned TaskManagers the services yield the cores to them
             List<String> services = spec.pinCpus() ? List.of("nice", "-n", "10") : List.of();
             launched.add(launcher.flink(JOB_MANAGER, jmAddress, services,
@@ -78,7 +78,7 @@ public final class LocalCluster {
                 Files.createDirectories(dir.resolve("tmp").resolve(name));
                 FlinkNodeConfig tm = FlinkNodeConfig.taskManager(dir.resolve("conf").resolve(name), jmAddress, rpcPort,
                         name, address, i == 0 ? spec.hostSlots() : 1, spec.taskManagerMemory(),
-                        dir.resolve("tmp").resolve(name)).write();
+                        dir.resolve("tmp").resolve(name)).withStateDir(dir.resolve("state")).write();
                 launched.add(launcher.flink(name, address, prefix,
                         "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", tm, tm.taskManagerMemory()));
             }

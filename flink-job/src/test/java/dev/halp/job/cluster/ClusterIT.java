@@ -201,8 +201,9 @@ class ClusterIT {
             assertEquals(expected.get(r.sequence), r.scoresSha256, "frame " + r.sequence + " differs from whole-frame inference");
         }
         JsonNode checkpoints = rest.checkpoints(jid);
-        assertTrue(checkpoints.path("latest").path("restored").isObject(),
-                "the job restored a checkpoint after the TaskManager was lost: " + checkpoints);
+        assertTrue(checkpoints.path("latest").path("restored").path("external_path").asText().contains("/state/checkpoints/"),
+                "the job restored a checkpoint from the cluster's checkpoint directory after the TaskManager was lost: "
+                        + checkpoints);
         assertEquals("RUNNING", rest.job(jid).state());
         rest.cancel(jid);
     }
