@@ -48,7 +48,8 @@ public final class SpeedupBench {
 
     /** What to run: model and frame size, frames per scheme, link, cluster directory and launcher classpath. */
     public record Settings(String model, int height, int width, int frames, int warmupFrames, int bandwidthMbps,
-                           double hopMs, boolean netns, Path dir, Path jobJar, String classpath) {
+                           double hopMs, boolean netns, Path dir, Path jobJar, String classpath,
+                           List<String> jobOptions) {
     }
 
     public SpeedupBench(Settings settings, PrintWriter out) {
@@ -119,6 +120,7 @@ public final class SpeedupBench {
         List<String> args = new ArrayList<>(List.of("--bootstrap", state.bootstrap(), "--secondaries", "1",
                 "--scheme", scheme, "--model", s.model(), "--warmup-size", s.height() + "x" + s.width(),
                 "--deadline-ms", "120000", "--start-from", "latest", "--slot-labels", "--group-id", "bench-" + scheme, "--threads", "1"));
+        args.addAll(s.jobOptions());
         args.addAll(extra);
         String job = rest.runJar(jar, HalpJobMain.class.getName(), args);
         FlinkRest.JobState js = SubmitCommand.awaitRunning(rest, job, Duration.ofMinutes(3));

@@ -89,6 +89,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "end with one JSON object")
         boolean json;
 
+        @picocli.CommandLine.Parameters(paramLabel = "JOB-OPTION", arity = "0..*",
+                description = "after --: job options for both runs (for example --buffer-timeout-ms 0)")
+        java.util.List<String> jobOptions = new java.util.ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             // 448x448 unless asked otherwise: at 224 the head and the per-frame pipeline cost (serial on the host)
@@ -105,13 +109,18 @@ final class BenchCommand implements Runnable {
             if (!java.nio.file.Files.isRegularFile(jar)) {
                 throw Options.bad(spec, "--jar", "job jar not found: " + jar + " (mvn -B -DskipTests package)");
             }
+            try {
+                new picocli.CommandLine(new dev.halp.job.stream.JobOptions()).parseArgs(jobOptions.toArray(String[]::new));
+            } catch (picocli.CommandLine.ParameterException e) {
+                throw Options.bad(spec, "JOB-OPTION", e.getMessage());
+            }
             boolean netns = !noNetns && "root".equals(System.getProperty("user.name"));
             if (!noNetns && !netns) {
                 spec.commandLine().getOut().println("not root: TaskManagers on loopback (no shaped links)");
             }
             Map<String, Object> r = new dev.halp.job.bench.SpeedupBench(new dev.halp.job.bench.SpeedupBench.Settings(
                     model, height, width, frames, warmupFrames, bandwidthMbps, hopMs, netns, dir, jar,
-                    System.getProperty("java.class.path")), spec.commandLine().getOut()).run();
+                    System.getProperty("java.class.path"), java.util.List.copyOf(jobOptions)), spec.commandLine().getOut()).run();
             if (json) {
                 spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(r));
             }

@@ -381,6 +381,39 @@ class StreamingJobIntegrationTest {
         }
     }
 
+    /**
+     * Overload: secondary 0 needs about 300 ms per frame (injected), frames come every 150 ms, twice what it
+     * sustains. Every frame ends in exactly one record, frames that cannot make it are shed and reported, and
+     * latency stays bounded (no record later than twice the deadline) instead of growing with the backlog.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void atTwiceTheSustainableRateLatencyStaysBoundedAndEveryFrameEndsOnce() throws Exception {
+        JobOptions o = options("halp", "overload");
+        o.faultSlowSecondary = 0;
+        o.faultSlowMsPerRow = 300.0 / 60; // the tiny net gives each secondary about 60 rows per frame
+        o.deadlineMs = 1200;
+        o.rescueMarginMs = 0;
+        o.validate();
+        int frames = 30;
+        List<java.util.function.Supplier<byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < frames; i++) {
+            int seq = i;
+            records.add(() -> FrameCodec.encode(CameraSimulator.synthetic("cam-0", seq, System.currentTimeMillis(), SIZE, SIZE, seq)));
+        }
+        Run r = run(o, records, frames, 0, 150, true);
+        Map<Long, Long> perFrame = new java.util.TreeMap<>();
+        r.results.forEach(res -> perFrame.merge(res.sequence, 1L, Long::sum));
+        assertEquals(frames, perFrame.size(), "every frame ends in a record: " + perFrame.keySet());
+        assertTrue(perFrame.values().stream().allMatch(n -> n == 1), "none twice: " + perFrame);
+        long met = r.results.stream().filter(res -> res.sequence > 0 && res.met()).count();
+        assertTrue(met > 0 && met < frames, "some frames make it, the overload sheds others: " + met + " met");
+        // frame 0 warmed the job up (its deadline ran out while the job started)
+        double worst = r.results.stream().filter(res -> res.sequence > 0)
+                .mapToDouble(res -> res.completionMillis - res.deadlineMillis).max().orElseThrow();
+        assertTrue(worst <= o.deadlineMs, "no record comes more than a deadline after its deadline: worst " + worst + " ms");
+    }
+
     record Run(List<ResultRecord> results, List<DeadLetter> deadLetters) { }
 
     private static Run run(JobOptions o, List<byte[]> records, int results, int deadLetters) throws Exception {
@@ -389,6 +422,16 @@ class StreamingJobIntegrationTest {
 
     private static Run run(JobOptions o, List<byte[]> records, int results, int deadLetters, long spacingMs)
             throws Exception {
+        return run(o, records.stream().map(b -> (java.util.function.Supplier<byte[]>) () -> b).toList(), results,
+                deadLetters, spacingMs, false);
+    }
+
+    /**
+     * {@code records} are made when sent (frames capture their time then); {@code warmFirst}: send the first
+     * alone and wait for its result before the others, so they meet a running job.
+     */
+    private static Run run(JobOptions o, List<java.util.function.Supplier<byte[]>> records, int results,
+                           int deadLetters, long spacingMs, boolean warmFirst) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         StreamingJob.configure(env, o);
         StreamingJob.attachKafka(env, o);
@@ -400,14 +443,21 @@ class StreamingJobIntegrationTest {
                      ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + o.groupId,
                      ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                      new StringDeserializer(), new StringDeserializer())) {
-            for (byte[] r : records) {
-                producer.send(new ProducerRecord<>(o.framesTopic, r)).get();
-                Thread.sleep(spacingMs);
-            }
             consumer.subscribe(List.of(o.resultsTopic, o.deadLetterTopic));
             List<ResultRecord> res = new ArrayList<>();
             List<DeadLetter> dead = new ArrayList<>();
             long until = System.currentTimeMillis() + 180_000;
+            int sent = 0;
+            if (warmFirst) {
+                producer.send(new ProducerRecord<>(o.framesTopic, records.get(sent++).get())).get();
+                while (res.isEmpty() && System.currentTimeMillis() < until) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(c -> res.add(Json.read(c.value(), ResultRecord.class)));
+                }
+            }
+            for (java.util.function.Supplier<byte[]> r : records.subList(sent, records.size())) {
+                producer.send(new ProducerRecord<>(o.framesTopic, r.get())).get();
+                Thread.sleep(spacingMs);
+            }
             while ((res.size() < results || dead.size() < deadLetters) && System.currentTimeMillis() < until) {
                 for (ConsumerRecord<String, String> c : consumer.poll(Duration.ofMillis(200))) {
                     if (c.topic().equals(o.resultsTopic)) {
