@@ -97,16 +97,7 @@ class ClusterIT {
                 .findFirst().orElseThrow().getValue(), parallelism.toString());
 
         Map<Long, String> expected = new HashMap<>();
-        try (CnnModel reference = CnnModel.builder().setSpec(Models.tiny()).optSeed(7).optThreads(1).build();
-             CameraSimulator camera = CameraSimulator.builder().setBootstrap(cluster.bootstrap()).setTopic("frames")
-                     .optSize(SIZE, SIZE).optSeed(3).build()) {
-            for (long i = 0; i < FRAMES; i++) {
-                FrameRecord f = camera.frame("cam-0", i, System.currentTimeMillis(), i);
-                TensorBytes t = TensorBytes.ofFloats(new long[] {1, 3, SIZE, SIZE}, FramePixels.toRgbPlanes(f));
-                expected.put(i, Results.sha256(reference.head(reference.features(t, 0, Models.tiny().features().size()))[0]));
-                camera.send(f);
-            }
-        }
+        sendFrames("frames", 3, FRAMES, 0, expected);
         Set<String> taskManagers = new HashSet<>();
         List<ResultRecord> results = readResults("results", FRAMES, r -> true);
         assertEquals(FRAMES, results.size(), "results of " + FRAMES + " frames");
@@ -166,16 +157,8 @@ class ClusterIT {
 
         Map<Long, String> expected = new java.util.concurrent.ConcurrentHashMap<>();
         Thread camera = new Thread(() -> {
-            try (CnnModel reference = CnnModel.builder().setSpec(Models.tiny()).optSeed(7).optThreads(1).build();
-                 CameraSimulator sim = CameraSimulator.builder().setBootstrap(cluster.bootstrap()).setTopic("frames-kill")
-                         .optSize(SIZE, SIZE).optSeed(5).build()) {
-                for (long i = 0; i < frames; i++) {
-                    FrameRecord f = sim.frame("cam-0", i, System.currentTimeMillis(), i);
-                    TensorBytes t = TensorBytes.ofFloats(new long[] {1, 3, SIZE, SIZE}, FramePixels.toRgbPlanes(f));
-                    expected.put(i, Results.sha256(reference.head(reference.features(t, 0, Models.tiny().features().size()))[0]));
-                    sim.send(f);
-                    Thread.sleep(300);
-                }
+            try {
+                sendFrames("frames-kill", 5, frames, 300, expected);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -206,6 +189,22 @@ class ClusterIT {
                         + checkpoints);
         assertEquals("RUNNING", rest.job(jid).state());
         rest.cancel(jid);
+    }
+
+    /** Sends camera frames 0..count-1 to {@code topic}, each one's whole-frame inference noted first. */
+    private static void sendFrames(String topic, long seed, int count, long spacingMs, Map<Long, String> expected)
+            throws Exception {
+        try (CnnModel reference = CnnModel.builder().setSpec(Models.tiny()).optSeed(7).optThreads(1).build();
+             CameraSimulator camera = CameraSimulator.builder().setBootstrap(cluster.bootstrap()).setTopic(topic)
+                     .optSize(SIZE, SIZE).optSeed(seed).build()) {
+            for (long i = 0; i < count; i++) {
+                FrameRecord f = camera.frame("cam-0", i, System.currentTimeMillis(), i);
+                TensorBytes t = TensorBytes.ofFloats(new long[] {1, 3, SIZE, SIZE}, FramePixels.toRgbPlanes(f));
+                expected.put(i, Results.sha256(reference.head(reference.features(t, 0, Models.tiny().features().size()))[0]));
+                camera.send(f);
+                Thread.sleep(spacingMs);
+            }
+        }
     }
 
     private List<ResultRecord> readResults(String topic, int count, java.util.function.Predicate<ResultRecord> keep) {
