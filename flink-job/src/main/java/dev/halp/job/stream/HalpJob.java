@@ -102,11 +102,7 @@ public final class HalpJob {
                 current = stage(current, keys, participants, new RelayStage(b, cleanupAfter), "relay " + b, place);
             }
             BlockStage block = new BlockStage(b, model, cleanupAfter, warmups)
-                    .withStalledParticipant(o.faultStallSecondary < 0 ? -1 : o.faultStallSecondary + 1)
-                    .withSlowParticipant(o.faultSlowSecondary < 0 ? -1 : o.faultSlowSecondary + 1, o.faultSlowMsPerRow,
-                            o.faultSlowFromFrame)
-                    .withSlowLink(o.faultLinkSecondary < 0 ? -1 : o.faultLinkSecondary + 1, o.faultLinkMbps,
-                            o.faultLinkFromFrame, o.faultLinkUntilFrame);
+                    .withFaults(o.stageFaults());
             SingleOutputStreamOperator<RowsMessage> stage = stage(current, keys, participants, block, "block " + b, place);
             DataStream<Observation> observed = stage.getSideOutput(BlockStage.OBSERVATIONS);
             observations = observations == null ? observed : observations.union(observed);

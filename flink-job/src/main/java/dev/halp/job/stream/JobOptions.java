@@ -4,6 +4,7 @@ import dev.halp.kafka.record.FrameLimits;
 import dev.halp.job.cli.PlanJson;
 import dev.halp.operators.flink.JobPlans;
 import dev.halp.operators.flink.PlanSpec;
+import dev.halp.operators.flink.StageFaults;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.operators.flink.ModelConfig;
 import dev.halp.partitioner.model.Models;
@@ -223,6 +224,15 @@ public class JobOptions implements Serializable {
             require(t[1] != null && t[1].matches("[A-Za-z0-9._-]{1,249}"), t[0], "not a valid Kafka name: '" + t[1] + "'");
         }
         return this;
+    }
+
+    /** The fault injection options as the stages take them (secondary i is participant i + 1). */
+    public StageFaults stageFaults() {
+        return StageFaults.NONE
+                .withStalled(faultStallSecondary < 0 ? -1 : faultStallSecondary + 1)
+                .withSlowCompute(faultSlowSecondary < 0 ? -1 : faultSlowSecondary + 1, faultSlowMsPerRow, faultSlowFromFrame)
+                .withSlowLink(faultLinkSecondary < 0 ? -1 : faultLinkSecondary + 1, faultLinkMbps, faultLinkFromFrame,
+                        faultLinkUntilFrame);
     }
 
     /** Every topic the job reads or writes, for brokers that do not create topics on first use. */

@@ -44,14 +44,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
 
     private final int block;
     private final ModelConfig modelConfig;
-    private int stalledParticipant = -1;
-    private int slowParticipant = -1;
-    private double slowMsPerRow;
-    private long slowFromSequence;
-    private int slowLinkParticipant = -1;
-    private double slowLinkMbps;
-    private long slowLinkFrom;
-    private long slowLinkUntil;
+    private StageFaults faults = StageFaults.NONE;
     private final long cleanupAfterMs;
     private final PlanSpec[] warmups;
 
@@ -75,43 +68,10 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         this.warmups = warmups.clone();
     }
 
-    /**
-     * Fault injection for tests and {@code bench faults}: participant {@code participant} silently drops
-     * everything it receives, like a server that stopped answering while its TaskManager stays up.
-     */
-    public BlockStage withStalledParticipant(int participant) {
-        this.stalledParticipant = participant;
+    /** Faults to inject (tests, {@code bench faults}); none by default. */
+    public BlockStage withFaults(StageFaults faults) {
+        this.faults = faults;
         return this;
-    }
-
-    /**
-     * Fault injection: from frame {@code fromSequence} on, participant {@code participant} takes
-     * {@code msPerRow} longer per output row it computes, like a slowed server or a degraded link.
-     */
-    public BlockStage withSlowParticipant(int participant, double msPerRow, long fromSequence) {
-        this.slowParticipant = participant;
-        this.slowMsPerRow = msPerRow;
-        this.slowFromSequence = fromSequence;
-        return this;
-    }
-
-    /**
-     * Fault injection: for frames {@code [fromSequence, untilSequence)} participant {@code participant}'s link
-     * carries {@code mbps} megabits per second both ways, a time-variant channel in the MiniCluster (the
-     * netns cluster shapes real links with tc instead). Rows it sends leave late, rows sent to it come in late.
-     */
-    public BlockStage withSlowLink(int participant, double mbps, long fromSequence, long untilSequence) {
-        this.slowLinkParticipant = participant;
-        this.slowLinkMbps = mbps;
-        this.slowLinkFrom = fromSequence;
-        this.slowLinkUntil = untilSequence;
-        return this;
-    }
-
-    private void crossSlowLink(RowsMessage m, int end) {
-        if (end == slowLinkParticipant && end > 0 && m.sequence >= slowLinkFrom && m.sequence < slowLinkUntil) {
-            sleep(Math.round(m.data.length * 8 / (slowLinkMbps * 1000)));
-        }
     }
 
     @Override
@@ -142,7 +102,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         if (m.to != me) {
             throw new IllegalStateException("participant " + m.to + "'s rows reached subtask " + me);
         }
-        if (me == stalledParticipant) {
+        if (faults.stalls(me)) {
             shed.inc();
             return;
         }
@@ -152,7 +112,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             return;
         }
         if (m.from != me) {
-            crossSlowLink(m, me); // rows coming in over a degraded link of this participant
+            sleep(faults.linkDelayMs(me, m)); // rows coming in over a degraded link of this participant
         }
         m.arrivedMillis = System.currentTimeMillis();
         String key = m.frameKey();
@@ -228,9 +188,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             output.put(w.piece().rows(), model.slice(held.take(w.steps().get(0).inputRows()), w.steps()));
             computed += w.steps().stream().mapToInt(s -> s.outputRows().size()).sum();
         }
-        if (me == slowParticipant && p.parts[0].sequence >= slowFromSequence) {
-            sleep(Math.round(computed * slowMsPerRow));
-        }
+        sleep(faults.computeDelayMs(me, p.parts[0].sequence, computed));
         timings.computeMs[me] += (System.nanoTime() - t0) / 1e6;
         timings.transferMs[me] += transfer + (arrived - p.firstArrivalMillis);
         timings.bytesIn[me] += received;
@@ -260,7 +218,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         long sending = System.nanoTime();
         for (RowsMessage s : sends) {
             if (s.to != me) {
-                crossSlowLink(s, me); // rows leaving over a degraded link of this participant
+                sleep(faults.linkDelayMs(me, s)); // rows leaving over a degraded link of this participant
             }
             out.collect(s);
         }
@@ -273,6 +231,9 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     }
 
     private static void sleep(long ms) {
+        if (ms <= 0) {
+            return;
+        }
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
