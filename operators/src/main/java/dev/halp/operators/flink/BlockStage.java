@@ -4,7 +4,6 @@ import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.operators.cnn.CnnModel;
 import dev.halp.operators.exec.RowStore;
 import dev.halp.operators.tensor.TensorBytes;
-import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.rf.RowRange;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -51,7 +50,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     private transient CnnModel model;
     private transient JobPlans plans;
     private transient Map<PlanSpec, StageView> views;
-    private transient Map<PlanSpec, Integer> plannedRows;
+    private transient SpeedReports reports;
     private transient MapState<String, Pending> pending;
     private transient int me;
     private transient String taskManager;
@@ -81,7 +80,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         model = modelConfig.acquire(DeviceSelection.select(getRuntimeContext()));
         plans = new JobPlans();
         views = new HashMap<>();
-        plannedRows = new HashMap<>();
+        reports = new SpeedReports(plans, me);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING,
                 TypeInformation.of(Pending.class)));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("es", Participants.name(me));
@@ -120,7 +119,9 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             // past its deadline: the merge reports the miss; computing it would only delay the frames behind
             shed.inc();
             pending.remove(key);
-            observeTooLate(m, ctx);
+            // too late to compute: its time so far, with this part's time on the link, bounds this one's speed
+            reports.atLeast(m, m.timings.computeMs[me] + m.timings.linkMs[me]
+                    + (m.from != me ? m.arrivedMillis - m.sentAtMillis : 0)).ifPresent(o -> ctx.output(OBSERVATIONS, o));
             return;
         }
         Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m);
@@ -134,35 +135,6 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         }
         pending.remove(key);
         compute(p, view, ctx, out);
-    }
-
-    /** A frame that came too late to compute: its time so far, with this part's time on the link, is a bound. */
-    private void observeTooLate(RowsMessage m, Context ctx) {
-        if (me > 0 && block < plans.plan(m.plan).blocks().size()) {
-            observeAtLeast(m, m.timings.computeMs[me] + m.timings.linkMs[me]
-                    + (m.from != me ? m.arrivedMillis - m.sentAtMillis : 0), ctx);
-        }
-    }
-
-    /**
-     * A lower bound of this secondary's ms per row before the frame is done: the time it has spent on the frame
-     * so far over all the rows the plan gives it. Sent after every block, so a degraded link or a slowed
-     * server shows within one block instead of one frame.
-     */
-    private void observeAtLeast(RowsMessage m, double msSoFar, Context ctx) {
-        int rows = plannedRows.computeIfAbsent(m.plan, s -> {
-            SegmentPlan plan = plans.plan(s);
-            int total = 0;
-            for (int b = 0; b < plan.blocks().size(); b++) {
-                for (StageView.Work w : StageView.of(plan, b, me).work) {
-                    total += w.steps().stream().mapToInt(st -> st.outputRows().size()).sum();
-                }
-            }
-            return total;
-        });
-        if (rows > 0 && msSoFar > 0) {
-            ctx.output(OBSERVATIONS, Observation.atLeast(Participants.name(me), m.cameraId, m.sequence, msSoFar / rows));
-        }
     }
 
     private void compute(Pending p, StageView view, Context ctx, Collector<RowsMessage> out) {
@@ -208,8 +180,8 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             sends.add(RowsMessage.about(p.parts[0], s.nextBlock(), me, s.to(), s.rows(), t, timings));
         }
         boolean last = block == plans.plan(p.parts[0].plan).blocks().size() - 1;
-        if (me > 0 && !last) {
-            observeAtLeast(p.parts[0], timings.computeMs[me] + timings.linkMs[me], ctx);
+        if (!last) {
+            reports.atLeast(p.parts[0], timings.computeMs[me] + timings.linkMs[me]).ifPresent(o -> ctx.output(OBSERVATIONS, o));
         }
         if (System.currentTimeMillis() > p.parts[0].deadlineMillis) {
             shed.inc(sends.size()); // the merge has reported the miss: sending would only load the links
@@ -222,11 +194,10 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             }
             out.collect(s);
         }
-        if (me > 0 && last && timings.rowsComputed[me] > 0) {
+        if (last) {
             // the final rows' own way out is not in the timings they carry: add the time spent sending them
             double ms = timings.computeMs[me] + timings.linkMs[me] + (System.nanoTime() - sending) / 1e6;
-            ctx.output(OBSERVATIONS, Observation.measured(Participants.name(me), p.parts[0].cameraId,
-                    p.parts[0].sequence, ms / timings.rowsComputed[me]));
+            reports.measured(p.parts[0], ms, timings.rowsComputed[me]).ifPresent(o -> ctx.output(OBSERVATIONS, o));
         }
     }
 
