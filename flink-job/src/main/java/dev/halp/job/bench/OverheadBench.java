@@ -37,7 +37,9 @@ import java.util.Map;
 /**
  * The pipeline's cost: steady-state frames per second of the Flink job with the Local scheme (Kafka in,
  * decode, the host's stage, merge and head, Kafka out) against a plain loop of DJL forward passes on the same
- * frames with the same threads, measured one after the other in the same process.
+ * frames with the same threads. Measured in rounds that alternate the two sides in one process (the job and
+ * the broker stay up, idle, while the loop runs), and the ratio is the median of the rounds' ratios: a
+ * machine whose speed drifts over minutes would otherwise put its drift into the ratio.
  */
 public final class OverheadBench {
 
@@ -46,14 +48,16 @@ public final class OverheadBench {
     private final int width;
     private final int frames;
     private final int threads;
+    private final int rounds;
     private final PrintWriter out;
 
-    public OverheadBench(String model, int height, int width, int frames, int threads, PrintWriter out) {
+    public OverheadBench(String model, int height, int width, int frames, int threads, int rounds, PrintWriter out) {
         this.model = model;
         this.height = height;
         this.width = width;
         this.frames = frames;
         this.threads = threads;
+        this.rounds = rounds;
         this.out = out;
     }
 
@@ -62,35 +66,47 @@ public final class OverheadBench {
         for (int i = 0; i < frames; i++) {
             input.add(CameraSimulator.synthetic("bench", i, System.currentTimeMillis(), width, height, 100 + i));
         }
-        double djl = plainLoop(input);
-        out.printf("plain DJL loop: %.2f frames/s%n", djl);
-        double flink = flinkJob(input);
-        out.printf("Flink job (local scheme, Kafka in and out): %.2f frames/s%n", flink);
+        ModelSpec spec = Models.byName(model);
+        List<Double> djl = new ArrayList<>();
+        List<Double> flink = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        try (CnnModel m = CnnModel.builder().setSpec(spec).optSeed(7).optThreads(threads).build();
+             RunningJob job = new RunningJob()) {
+            for (int i = 0; i < Math.min(2, input.size()); i++) {
+                infer(m, spec, input.get(i));
+            }
+            for (int r = 0; r < rounds; r++) {
+                djl.add(plainLoop(m, spec, input));
+                flink.add(job.framesPerSecond(input, r));
+                ratios.add(flink.get(r) / djl.get(r));
+                out.printf("round %d: plain DJL loop %.2f frames/s, Flink job (local scheme, Kafka in and out) %.2f frames/s,"
+                        + " ratio %.3f%n", r + 1, djl.get(r), flink.get(r), ratios.get(r));
+            }
+        }
+        double ratio = median(ratios);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", model);
         o.put("height", height);
         o.put("width", width);
         o.put("frames", frames);
         o.put("threads", threads);
-        o.put("djl_fps", round(djl));
-        o.put("flink_fps", round(flink));
-        o.put("ratio", round(flink / djl));
-        out.printf("ratio Flink / plain DJL: %.3f%n", flink / djl);
+        o.put("rounds", rounds);
+        o.put("djl_fps", round(median(djl)));
+        o.put("flink_fps", round(median(flink)));
+        o.put("round_ratios", ratios.stream().map(OverheadBench::round).toList());
+        o.put("ratio", round(ratio));
+        out.printf("plain DJL loop: %.2f frames/s (median)%n", median(djl));
+        out.printf("Flink job (local scheme, Kafka in and out): %.2f frames/s (median)%n", median(flink));
+        out.printf("ratio Flink / plain DJL: %.3f (median of %d rounds)%n", ratio, rounds);
         return o;
     }
 
-    private double plainLoop(List<FrameRecord> input) {
-        ModelSpec spec = Models.byName(model);
-        try (CnnModel m = CnnModel.builder().setSpec(spec).optSeed(7).optThreads(threads).build()) {
-            for (int i = 0; i < Math.min(2, input.size()); i++) {
-                infer(m, spec, input.get(i));
-            }
-            long t0 = System.nanoTime();
-            for (FrameRecord f : input) {
-                infer(m, spec, f);
-            }
-            return input.size() / ((System.nanoTime() - t0) / 1e9);
+    private static double plainLoop(CnnModel m, ModelSpec spec, List<FrameRecord> input) {
+        long t0 = System.nanoTime();
+        for (FrameRecord f : input) {
+            infer(m, spec, f);
         }
+        return input.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
     private static float[] infer(CnnModel m, ModelSpec spec, FrameRecord f) {
@@ -98,9 +114,22 @@ public final class OverheadBench {
         return m.head(m.features(t, 0, spec.features().size()))[0];
     }
 
-    private double flinkJob(List<FrameRecord> input) throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.forTests().start()) {
-            JobOptions o = new JobOptions();
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** The broker and the Local-scheme job, started once and warmed up with two frames. */
+    private final class RunningJob implements AutoCloseable {
+        private final EmbeddedKafkaBroker broker;
+        private final JobOptions o = new JobOptions();
+        private final JobClient job;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final KafkaConsumer<String, String> consumer;
+
+        RunningJob() throws Exception {
+            broker = EmbeddedKafkaBroker.forTests().start();
             new picocli.CommandLine(o).parseArgs("--model", model, "--scheme", "local", "--secondaries", "1",
                     "--threads", String.valueOf(threads), "--deadline-ms", "600000", "--deadline-clock", "ingest",
                     "--warmup-size", height + "x" + width, "--bootstrap", broker.bootstrapServers());
@@ -113,31 +142,41 @@ public final class OverheadBench {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
             StreamingJob.configure(env, o);
             StreamingJob.attachKafka(env, o);
-            JobClient job = env.executeAsync("bench overhead");
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
+            job = env.executeAsync("bench overhead");
+            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
                     ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20)),
                     new ByteArraySerializer(), new ByteArraySerializer());
-                 KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
-                         ConsumerConfig.GROUP_ID_CONFIG, "bench-reader",
-                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                         new StringDeserializer(), new StringDeserializer())) {
-                consumer.subscribe(List.of(o.resultsTopic));
-                // two warm-up frames through the whole job, then every frame at once
-                for (int i = 0; i < 2; i++) {
-                    producer.send(new ProducerRecord<>(o.framesTopic, FrameCodec.encode(CameraSimulator.synthetic(
-                            "warm-up", i, System.currentTimeMillis(), width, height, i)))).get();
-                }
-                awaitResults(consumer, 2, job);
-                for (FrameRecord f : input) {
-                    producer.send(new ProducerRecord<>(o.framesTopic, FrameCodec.encode(f)));
-                }
-                producer.flush();
-                long[] span = awaitResults(consumer, input.size(), job);
-                return (input.size() - 1) / ((span[1] - span[0]) / 1e9);
-            } finally {
+            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
+                    ConsumerConfig.GROUP_ID_CONFIG, "bench-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    new StringDeserializer(), new StringDeserializer());
+            consumer.subscribe(List.of(o.resultsTopic));
+            for (int i = 0; i < 2; i++) {
+                producer.send(new ProducerRecord<>(o.framesTopic, FrameCodec.encode(CameraSimulator.synthetic(
+                        "warm-up", i, System.currentTimeMillis(), width, height, i)))).get();
+            }
+            awaitResults(consumer, 2, job);
+        }
+
+        /** Sends every frame at once (as round {@code round}'s camera) and times the results' stream. */
+        double framesPerSecond(List<FrameRecord> input, int round) throws Exception {
+            for (FrameRecord f : input) {
+                FrameRecord copy = CameraSimulator.synthetic("round-" + round, f.sequence, System.currentTimeMillis(),
+                        f.width, f.height, 100 + f.sequence);
+                producer.send(new ProducerRecord<>(o.framesTopic, FrameCodec.encode(copy)));
+            }
+            producer.flush();
+            long[] span = awaitResults(consumer, input.size(), job);
+            return (input.size() - 1) / ((span[1] - span[0]) / 1e9);
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
                 job.cancel().get();
+            } finally {
+                producer.close();
+                consumer.close();
+                broker.close();
             }
         }
     }

@@ -31,8 +31,12 @@ final class BenchCommand implements Runnable {
         CommandSpec spec;
 
 
-        @Option(names = "--frames", defaultValue = "30", description = "frames per side (default: ${DEFAULT-VALUE})")
+        @Option(names = "--frames", defaultValue = "30", description = "frames per side and round (default: ${DEFAULT-VALUE})")
         int frames;
+
+        @Option(names = "--rounds", defaultValue = "5",
+                description = "rounds alternating the two sides; the ratio is their median (default: ${DEFAULT-VALUE})")
+        int rounds;
 
         @Option(names = "--threads", defaultValue = "1", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE})")
         int threads;
@@ -49,7 +53,10 @@ final class BenchCommand implements Runnable {
             if (threads < 1) {
                 throw Options.bad(spec, "--threads", "must be at least 1");
             }
-            Map<String, Object> r = new OverheadBench(model, height, width, frames, threads,
+            if (rounds < 1) {
+                throw Options.bad(spec, "--rounds", "must be at least 1");
+            }
+            Map<String, Object> r = new OverheadBench(model, height, width, frames, threads, rounds,
                     spec.commandLine().getOut()).run();
             if (json) {
                 spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(r));

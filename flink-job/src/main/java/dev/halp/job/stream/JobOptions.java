@@ -267,6 +267,9 @@ public class JobOptions implements Serializable {
 
     /** The rescue margin in effect: half the deadline unless set; 0 when off. */
     public long rescueMargin() {
+        if (scheme.equals("local")) {
+            return 0; // the host computes everything itself: nobody to stand in for, no input to carry along
+        }
         return rescueMarginMs < 0 ? deadlineMs / 2 : rescueMarginMs;
     }
 

@@ -23,9 +23,22 @@ class JobOptionsTest {
             "--bootstrap h:9092 --host-parallelism 0        | --host-parallelism: must be between 1 and 16",
             "--bootstrap h:9092 --batch-size 0              | --batch-size: must be between 1 and 64",
             "--bootstrap h:9092 --batch-linger-ms -1        | --batch-linger-ms: must not be negative",
+            "--bootstrap h:9092 --fault-link-secondary 2    | --fault-link-secondary: must be a secondary index below 2",
+            "--bootstrap h:9092 --fault-link-mbps 0         | --fault-link-mbps: must be positive",
+            "--bootstrap h:9092 --feedback-topic a:b        | --feedback-topic: not a valid Kafka name",
             "--scheme halp                                   | --bootstrap: required"})
     void badOptionsFailBeforeSubmissionNamingTheOption(String args, String message) {
         Exception e = assertThrows(IllegalArgumentException.class, () -> HalpJobMain.main(args.trim().split("\\s+")));
         assertTrue(e.getMessage().startsWith(message.trim()), e.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void rescuesAreHalfTheDeadlineByDefaultAndOffForTheLocalScheme() {
+        JobOptions halp = new JobOptions();
+        new picocli.CommandLine(halp).parseArgs("--scheme", "halp", "--deadline-ms", "3000");
+        org.junit.jupiter.api.Assertions.assertEquals(1500, halp.rescueMargin());
+        JobOptions local = new JobOptions();
+        new picocli.CommandLine(local).parseArgs("--scheme", "local", "--deadline-ms", "3000", "--rescue-margin-ms", "500");
+        org.junit.jupiter.api.Assertions.assertEquals(0, local.rescueMargin(), "the host has nobody to stand in for");
     }
 }
