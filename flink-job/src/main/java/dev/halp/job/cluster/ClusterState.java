@@ -18,6 +18,12 @@ public record ClusterState(String restUrl, String bootstrap, int secondaries, in
 
     /** One process: its role name, the address it advertises, the PID of its JVM. */
     /** {@code command}: the full command line that started it, to start it again ({@code cluster restart}). */
+    /** The same cluster with {@code node} in place of the node of that name. */
+    ClusterState replacing(Node node) {
+        return new ClusterState(restUrl, bootstrap, secondaries, hostSlots, netns,
+                nodes.stream().map(n -> n.name().equals(node.name()) ? node : n).toList());
+    }
+
     public record Node(String name, String address, long pid, List<String> command) {
 
         Node withPid(long newPid) {

@@ -121,8 +121,7 @@ public final class LocalCluster {
         String before = taskManager ? rest.taskManagerPath(name) : null;
         Path out = abs.resolve("logs").resolve(name + ".out");
         Process p = ProcessLauncher.start(node.command(), out);
-        ClusterState updated = new ClusterState(state.restUrl(), state.bootstrap(), state.secondaries(), state.hostSlots(),
-                state.netns(), state.nodes().stream().map(n -> n.name().equals(name) ? n.withPid(p.pid()) : n).toList());
+        ClusterState updated = state.replacing(node.withPid(p.pid()));
         updated.save(abs);
         log.println("restarted " + name + " (PID " + p.pid() + ")");
         if (taskManager) {

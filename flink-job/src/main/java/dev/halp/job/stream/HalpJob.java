@@ -97,18 +97,21 @@ public final class HalpJob {
 
         DataStream<RowsMessage> current = split;
         DataStream<Observation> observations = null;
+        boolean reportSpeed = feedback.observationSink() != null;
         for (int b = 0; b < blocks; b++) {
             if (relay && b > 0) {
                 current = stage(current, keys, participants, new RelayStage(b, cleanupAfter), "relay " + b, place);
             }
             BlockStage block = new BlockStage(b, model, cleanupAfter, warmups)
-                    .withFaults(o.stageFaults());
+                    .withFaults(o.stageFaults()).withSpeedReports(reportSpeed);
             SingleOutputStreamOperator<RowsMessage> stage = stage(current, keys, participants, block, "block " + b, place);
-            DataStream<Observation> observed = stage.getSideOutput(BlockStage.OBSERVATIONS);
-            observations = observations == null ? observed : observations.union(observed);
+            if (reportSpeed) {
+                DataStream<Observation> observed = stage.getSideOutput(BlockStage.OBSERVATIONS);
+                observations = observations == null ? observed : observations.union(observed);
+            }
             current = stage;
         }
-        if (feedback.observationSink() != null && observations != null) {
+        if (observations != null) {
             place.edge(observations.sinkTo(feedback.observationSink()).name("host: observations")
                     .uid("observation-sink").setParallelism(1));
         }

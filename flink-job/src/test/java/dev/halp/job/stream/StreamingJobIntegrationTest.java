@@ -101,6 +101,20 @@ class StreamingJobIntegrationTest {
         return o.validate();
     }
 
+    /** Synthetic frames {@code from..to} of camera cam-0, encoded, with each one's whole-frame inference. */
+    record Frames(Map<Long, String> expected, List<byte[]> records) {
+        static Frames synthetic(long from, long to) {
+            Map<Long, String> expected = new HashMap<>();
+            List<byte[]> records = new ArrayList<>();
+            for (long i = from; i <= to; i++) {
+                FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i);
+                expected.put(i, wholeFrameSha(f));
+                records.add(FrameCodec.encode(f));
+            }
+            return new Frames(expected, records);
+        }
+    }
+
     /** Whole-frame inference of the same frame on an independent model instance. */
     private static String wholeFrameSha(FrameRecord f) {
         TensorBytes t = TensorBytes.ofFloats(new long[] {1, 3, f.height, f.width}, FramePixels.toRgbPlanes(f));
@@ -195,13 +209,9 @@ class StreamingJobIntegrationTest {
         o.rescueMarginMs = 4500;
         o.faultStallSecondary = 0;
         o.validate();
-        Map<Long, String> expected = new HashMap<>();
-        List<byte[]> records = new ArrayList<>();
-        for (long i = 0; i < 4; i++) {
-            FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i);
-            expected.put(i, wholeFrameSha(f));
-            records.add(FrameCodec.encode(f));
-        }
+        Frames frames = Frames.synthetic(0, 3);
+        Map<Long, String> expected = frames.expected();
+        List<byte[]> records = frames.records();
         List<ResultRecord> results = run(o, records, 4, 0).results;
         assertEquals(4, results.size());
         Set<Long> seen = new HashSet<>();
@@ -227,13 +237,9 @@ class StreamingJobIntegrationTest {
         o.probeEvery = 1000;
         o.deadlineClock = "ingest"; // the records are made up front and sent 400 ms apart
         o.validate();
-        Map<Long, String> expected = new HashMap<>();
-        List<byte[]> records = new ArrayList<>();
-        for (long i = 1; i <= 12; i++) {
-            FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i);
-            expected.put(i, wholeFrameSha(f));
-            records.add(FrameCodec.encode(f));
-        }
+        Frames frames = Frames.synthetic(1, 12);
+        Map<Long, String> expected = frames.expected();
+        List<byte[]> records = frames.records();
         List<ResultRecord> results = run(o, records, 12, 0, 400).results;
         assertEquals(12, results.size());
         long planned = 0;
@@ -278,13 +284,9 @@ class StreamingJobIntegrationTest {
         o.rescueMarginMs = 0;
         o.deadlineClock = "ingest";
         o.validate();
-        Map<Long, String> expected = new HashMap<>();
-        List<byte[]> records = new ArrayList<>();
-        for (long i = 1; i <= 12; i++) {
-            FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i);
-            expected.put(i, wholeFrameSha(f));
-            records.add(FrameCodec.encode(f));
-        }
+        Frames frames = Frames.synthetic(1, 12);
+        Map<Long, String> expected = frames.expected();
+        List<byte[]> records = frames.records();
         List<ResultRecord> results = run(o, records, 12, 0, 400).results;
         assertEquals(12, results.size());
         results.sort(java.util.Comparator.comparingLong(r -> r.sequence));

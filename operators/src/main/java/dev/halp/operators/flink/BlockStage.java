@@ -44,6 +44,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     private final int block;
     private final ModelConfig modelConfig;
     private StageFaults faults = StageFaults.NONE;
+    private boolean reportSpeed;
     private final long cleanupAfterMs;
     private final PlanSpec[] warmups;
 
@@ -67,6 +68,12 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         this.warmups = warmups.clone();
     }
 
+    /** Publish this stage's speed reports ({@link #OBSERVATIONS}); off unless the job re-plans online. */
+    public BlockStage withSpeedReports(boolean report) {
+        this.reportSpeed = report;
+        return this;
+    }
+
     /** Faults to inject (tests, {@code bench faults}); none by default. */
     public BlockStage withFaults(StageFaults faults) {
         this.faults = faults;
@@ -80,7 +87,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         model = modelConfig.acquire(DeviceSelection.select(getRuntimeContext()));
         plans = new JobPlans();
         views = new HashMap<>();
-        reports = new SpeedReports(plans, me);
+        reports = reportSpeed ? new SpeedReports(plans, me) : null;
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING,
                 TypeInformation.of(Pending.class)));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("es", Participants.name(me));
@@ -120,8 +127,10 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             shed.inc();
             pending.remove(key);
             // too late to compute: its time so far, with this part's time on the link, bounds this one's speed
-            reports.atLeast(m, m.timings.computeMs[me] + m.timings.linkMs[me]
-                    + (m.from != me ? m.arrivedMillis - m.sentAtMillis : 0)).ifPresent(o -> ctx.output(OBSERVATIONS, o));
+            if (reports != null) {
+                reports.atLeast(m, m.timings.computeMs[me] + m.timings.linkMs[me]
+                        + (m.from != me ? m.arrivedMillis - m.sentAtMillis : 0)).ifPresent(o -> ctx.output(OBSERVATIONS, o));
+            }
             return;
         }
         Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m);
@@ -171,6 +180,14 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         rows.inc(computed);
         bytesIn.inc(received);
 
+        boolean last = block == plans.plan(p.parts[0].plan).blocks().size() - 1;
+        if (reports != null && !last) {
+            reports.atLeast(p.parts[0], timings.computeMs[me] + timings.linkMs[me]).ifPresent(o -> ctx.output(OBSERVATIONS, o));
+        }
+        if (System.currentTimeMillis() > p.parts[0].deadlineMillis) {
+            shed.inc(view.sends.size()); // the merge has reported the miss: sending would only load the links
+            return;
+        }
         List<RowsMessage> sends = new ArrayList<>();
         for (StageView.Send s : view.sends) {
             TensorBytes t = output.take(s.rows());
@@ -179,14 +196,6 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             }
             sends.add(RowsMessage.about(p.parts[0], s.nextBlock(), me, s.to(), s.rows(), t, timings));
         }
-        boolean last = block == plans.plan(p.parts[0].plan).blocks().size() - 1;
-        if (!last) {
-            reports.atLeast(p.parts[0], timings.computeMs[me] + timings.linkMs[me]).ifPresent(o -> ctx.output(OBSERVATIONS, o));
-        }
-        if (System.currentTimeMillis() > p.parts[0].deadlineMillis) {
-            shed.inc(sends.size()); // the merge has reported the miss: sending would only load the links
-            return;
-        }
         long sending = System.nanoTime();
         for (RowsMessage s : sends) {
             if (s.to != me) {
@@ -194,7 +203,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             }
             out.collect(s);
         }
-        if (last) {
+        if (reports != null && last) {
             // the final rows' own way out is not in the timings they carry: add the time spent sending them
             double ms = timings.computeMs[me] + timings.linkMs[me] + (System.nanoTime() - sending) / 1e6;
             reports.measured(p.parts[0], ms, timings.rowsComputed[me]).ifPresent(o -> ctx.output(OBSERVATIONS, o));
