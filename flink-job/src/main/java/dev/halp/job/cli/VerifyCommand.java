@@ -2,6 +2,7 @@ package dev.halp.job.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halp.operators.cnn.CnnModel;
+import dev.halp.operators.cnn.SliceStats;
 import dev.halp.operators.exec.SegmentedInference;
 import dev.halp.operators.tensor.TensorBytes;
 import dev.halp.partitioner.model.ModelSpec;
@@ -54,8 +55,13 @@ final class VerifyCommand extends FrameCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--threads", defaultValue = "1",
-            description = "PyTorch intra-op threads; results are bit-exact at 1 (default: ${DEFAULT-VALUE})")
+            description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE})")
     int threads;
+
+    @Option(names = "--exact-slices", defaultValue = "true", arity = "1",
+            description = "probe each slice shape against the whole-frame layer and run the ones that differ on this "
+                    + "machine in the whole-frame shape; false runs every slice directly (default: ${DEFAULT-VALUE})")
+    boolean exactSlices;
 
     @Option(names = "--json", description = "end with one JSON object on the last line")
     boolean json;
@@ -92,18 +98,21 @@ final class VerifyCommand extends FrameCommand implements Callable<Integer> {
         out.printf("verify %s %dx%d, %d segments, %d blocks, seed %d, %d thread(s)%n", spec.name(), height, width,
                 segments, plan.blocks().size(), seed, threads);
         try (CnnModel cnn = CnnModel.builder().setSpec(spec).optSeed(seed).optWeights(weights)
-                .optThreads(threads).build()) {
+                .optThreads(threads).optExactSlices(exactSlices).build()) {
             TensorBytes frame = frame(spec.inChannels());
             SegmentedInference segmented = new SegmentedInference(cnn);
             for (int i = 0; i < warmup; i++) {
                 cnn.head(cnn.features(frame, 0, spec.features().size()));
                 segmented.run(plan, frame);
             }
+            SliceStats.Report beforeTimed = cnn.exactSlices().report();
             long t0 = System.nanoTime();
             TensorBytes whole = cnn.features(frame, 0, spec.features().size());
             float[] wholeScores = cnn.head(whole)[0];
             double wholeMs = (System.nanoTime() - t0) / 1e6;
             SegmentedInference.Result r = segmented.run(plan, frame);
+            SliceStats.Report slices = cnn.exactSlices().report();
+            List<SliceStats.LayerCost> fallbacks = slices.since(beforeTimed);
 
             VerifyReport report = new VerifyReport(plan, r);
             report.print(out);
@@ -113,6 +122,9 @@ final class VerifyCommand extends FrameCommand implements Callable<Integer> {
             boolean passed = maxDiff <= tolerance;
             out.printf("whole frame %.1f ms, segmented %.1f ms (all pieces one after another in this process)%n",
                     wholeMs, r.millis());
+            out.printf("exact slices %s: %d slice shapes probed, %d run in the whole-frame shape%s%n",
+                    exactSlices ? "on" : "off", slices.probed(), slices.fallbackGeometries(),
+                    fallbacks.isEmpty() ? "" : " " + fallbacks);
             out.printf("max |diff|: features %s, scores %s -> %s (tolerance %s)%n", featureDiff, scoreDiff,
                     passed ? "EXACT" + (maxDiff == 0 ? "" : " within tolerance") : "FAILED", tolerance);
             if (json) {
@@ -129,6 +141,12 @@ final class VerifyCommand extends FrameCommand implements Callable<Integer> {
                 o.put("segmented_ms", round(r.millis()));
                 o.put("threads", threads);
                 o.put("bytes_moved", r.bytesMoved());
+                o.put("exact_slices", exactSlices);
+                o.put("slice_shapes_probed", slices.probed());
+                o.put("slice_shapes_whole_frame_shape", slices.fallbackGeometries());
+                o.put("slice_probe_ms", round(slices.probeMillis()));
+                o.put("fallback_ms", round(fallbacks.stream().mapToDouble(SliceStats.LayerCost::millis).sum()));
+                o.put("fallback_layers", fallbacks.stream().map(VerifyCommand::fallbackJson).toList());
                 o.putAll(report.haloSummary());
                 o.put("passed", passed);
                 out.println(new ObjectMapper().writeValueAsString(o));
@@ -162,6 +180,15 @@ final class VerifyCommand extends FrameCommand implements Callable<Integer> {
             v[i] = (float) r.nextDouble();
         }
         return TensorBytes.ofFloats(new long[] {1, channels, height, width}, v);
+    }
+
+    private static Map<String, Object> fallbackJson(SliceStats.LayerCost c) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("layer", c.layer());
+        o.put("shapes", c.geometries());
+        o.put("runs", c.runs());
+        o.put("ms", round(c.millis()));
+        return o;
     }
 
     private static float maxAbsDiff(float[] a, float[] b) {

@@ -57,6 +57,12 @@ public class JobOptions implements Serializable {
     @Option(names = "--threads", defaultValue = "1", description = "PyTorch intra-op threads per TaskManager (default: ${DEFAULT-VALUE})")
     public int threads;
 
+    @Option(names = "--exact-slices", defaultValue = "true", arity = "1",
+            description = "check every slice shape against the whole-frame layer on its server and run the ones that "
+                    + "differ there in the whole-frame shape, so results are bit-identical to whole-frame inference "
+                    + "(default: ${DEFAULT-VALUE})")
+    public boolean exactSlices;
+
     @Option(names = "--scheme", defaultValue = "halp", description = "local, modnn or halp (default: ${DEFAULT-VALUE})")
     public String scheme;
 
@@ -258,7 +264,8 @@ public class JobOptions implements Serializable {
     }
 
     public ModelConfig modelConfig() {
-        return new ModelConfig(model, seed, weights == null ? null : weights.toAbsolutePath().toString(), threads);
+        return new ModelConfig(model, seed, weights == null ? null : weights.toAbsolutePath().toString(), threads,
+                exactSlices);
     }
 
     public FrameLimits frameLimits() {

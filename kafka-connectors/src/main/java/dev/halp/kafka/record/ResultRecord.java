@@ -35,6 +35,12 @@ public class ResultRecord {
     public List<ClassScore> top5;
     /** SHA-256 of the head's output as float32 little-endian bytes: equal iff bit-identical. */
     public String scoresSha256;
+    /**
+     * True when every slice of the frame ran in a shape checked bit-identical to the whole-frame layer on the
+     * server that ran it ({@code --exact-slices}, the default), so the output equals whole-frame inference
+     * of the same batch bit for bit; false when slices ran unchecked (equal up to rounding).
+     */
+    public Boolean bitExact;
     /** Frames computed together with this one as one tensor (the job's --batch-size, or fewer on linger). */
     public int batchSize = 1;
     /** Participants whose final rows the host computed itself because they had not arrived in time. */

@@ -28,14 +28,19 @@ import java.util.Objects;
  */
 public final class CnnModel implements AutoCloseable {
 
+    /** System property that sets the default of {@link Builder#optExactSlices(boolean)}. */
+    public static final String EXACT_SLICES_PROPERTY = "halp.exact-slices";
+
     private final Model model;
     private final CnnBlock block;
     private final NDManager manager;
+    private final ExactSlices exactSlices;
 
-    private CnnModel(Model model, CnnBlock block) {
+    private CnnModel(Model model, CnnBlock block, boolean exactSlices) {
         this.model = model;
         this.block = block;
         this.manager = model.getNDManager();
+        this.exactSlices = new ExactSlices(exactSlices);
     }
 
     public static Builder builder() {
@@ -48,6 +53,11 @@ public final class CnnModel implements AutoCloseable {
 
     public Device device() {
         return manager.getDevice();
+    }
+
+    /** How slices are kept bit-identical to the whole frame, and what that has cost so far. */
+    public ExactSlices exactSlices() {
+        return exactSlices;
     }
 
     /** The DJL model (whole-frame forward pass through its block), for predictors. */
@@ -69,7 +79,8 @@ public final class CnnModel implements AutoCloseable {
     /**
      * Runs a slice program (from {@code ReceptiveField.program}): before each layer the slice gets the
      * border rows the step names (zeros, or -inf before max pooling), then the layer runs with zero height
-     * padding. The input must hold exactly the first step's input rows.
+     * padding, in a shape {@link ExactSlices} found bit-identical to the whole frame on this machine. The
+     * input must hold exactly the first step's input rows.
      */
     public TensorBytes slice(TensorBytes input, List<LayerStep> steps) {
         if (input.height() != steps.get(0).inputRows().size()) {
@@ -86,8 +97,7 @@ public final class CnnModel implements AutoCloseable {
                     // the slice is the whole height: exactly the whole-frame call, no padded copy
                     x = layer.apply(x, false);
                 } else {
-                    x = Tensors.padRows(x, step.padTop(), step.padBottom(), spec.borderFill());
-                    x = layer.applySlice(x, step.inputHeight());
+                    x = exactSlices.run(step.layer(), layer, spec.borderFill(), step, x);
                 }
                 if (x.getShape().get(2) != step.outputRows().size()) {
                     throw new IllegalStateException("layer " + spec.name() + " produced " + x.getShape().get(2)
@@ -139,6 +149,7 @@ public final class CnnModel implements AutoCloseable {
         private Path weights;
         private Device device;
         private int threads;
+        private boolean exactSlices = !"false".equalsIgnoreCase(System.getProperty(EXACT_SLICES_PROPERTY, "true"));
 
         public Builder setSpec(ModelSpec spec) {
             this.spec = spec;
@@ -163,14 +174,24 @@ public final class CnnModel implements AutoCloseable {
 
         /**
          * PyTorch's intra-op threads for the whole process (default: left as configured, for example by
-         * {@code ai.djl.pytorch.num_threads}). Segmented inference is bit-exact at 1: with more threads,
-         * oneDNN's 1x1 convolutions split their work by input size and the last bits differ.
+         * {@code ai.djl.pytorch.num_threads}). With more threads, oneDNN splits its work by input size, so
+         * more slices need {@link ExactSlices}' whole-shape fallback; one thread keeps the slices direct.
          */
         public Builder optThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Whether slices are checked against the whole frame ({@link ExactSlices}; default true, or the
+         * system property {@value CnnModel#EXACT_SLICES_PROPERTY}). Off, every slice runs directly: a little faster
+         * where the check would fall back, and equal to the whole frame only up to rounding.
+         */
+        public Builder optExactSlices(boolean exactSlices) {
+            this.exactSlices = exactSlices;
             return this;
         }
 
@@ -196,7 +217,7 @@ public final class CnnModel implements AutoCloseable {
                 model.close();
                 throw e;
             }
-            return new CnnModel(model, block);
+            return new CnnModel(model, block, exactSlices);
         }
 
         private void seeded(NDManager manager, CnnBlock block) {

@@ -61,7 +61,8 @@ final class ConvLayer extends LayerBlock {
             long extra = roundUp(needRows - s.get(2), spec.stride());
             NDArray padded = NDArrays.concat(new NDList(x, x.getManager().zeros(new Shape(s.get(0), s.get(1), extra,
                     s.get(3)))), 2);
-            return apply(padded, true).get(new NDIndex(":, :, 0:{}", outRows));
+            // a copy, not a view: the next layer must see a contiguous tensor, as in the whole frame
+            return apply(padded, true).get(new NDIndex(":, :, 0:{}", outRows)).duplicate();
         }
         // the native kernel on row tiles small enough for it
         long span = (long) spec.dilation() * (spec.kernel() - 1) + 1;

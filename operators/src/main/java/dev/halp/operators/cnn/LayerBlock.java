@@ -61,6 +61,14 @@ public abstract class LayerBlock extends AbstractBlock {
         return apply(paddedSlice, true);
     }
 
+    /**
+     * True for layers whose outputs involve no rounding (ReLU, max pooling): any slice of them is
+     * bit-identical to the whole frame on every kernel, so {@link ExactSlices} need not probe them.
+     */
+    public boolean roundingFree() {
+        return false;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {

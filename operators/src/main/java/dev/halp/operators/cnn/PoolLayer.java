@@ -24,4 +24,10 @@ final class PoolLayer extends LayerBlock {
                 ? Pool.maxPool2d(x, kernel, stride, pad, false)
                 : Pool.avgPool2d(x, kernel, stride, pad, false, true);
     }
+
+    /** A maximum is exact in any order; an average rounds. */
+    @Override
+    public boolean roundingFree() {
+        return spec.kind() == PoolSpec.Kind.MAX;
+    }
 }

@@ -14,4 +14,9 @@ final class ReluLayer extends LayerBlock {
     public NDArray apply(NDArray x, boolean slice) {
         return Activation.relu(x);
     }
+
+    @Override
+    public boolean roundingFree() {
+        return true;
+    }
 }

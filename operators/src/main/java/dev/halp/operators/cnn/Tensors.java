@@ -15,11 +15,19 @@ import java.nio.ByteOrder;
 /** Conversions between {@link TensorBytes} and NDArrays, and explicit border padding of row slices. */
 final class Tensors {
 
+    private static final int ALIGNMENT = 64;
+
     private Tensors() {
     }
 
+    /**
+     * The engine's view of {@code t}, in memory aligned to 64 bytes like the engine's own allocations:
+     * some BLAS kernels take other paths on less aligned data, and a slice must meet the kernel the whole
+     * frame met.
+     */
     static NDArray toNDArray(NDManager m, TensorBytes t) {
-        ByteBuffer bb = ByteBuffer.allocateDirect(t.data().length).order(ByteOrder.nativeOrder());
+        ByteBuffer bb = ByteBuffer.allocateDirect(t.data().length + 2 * ALIGNMENT).alignedSlice(ALIGNMENT)
+                .limit(t.data().length).order(ByteOrder.nativeOrder());
         bb.asFloatBuffer().put(ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
         return m.create(bb, new Shape(t.shape()), DataType.FLOAT32);
     }

@@ -179,6 +179,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
             ResultRecord r = records.get(i);
             r.es.get("host").computeMs += ms;
             r.rescued = rescued;
+            r.bitExact = model.exactSlices().enabled();
             Results.setOutput(r, scores[i]);
             r.status = r.completionMillis <= r.deadlineMillis ? ResultRecord.MET : ResultRecord.MISSED;
             count(r);

@@ -14,7 +14,8 @@ import java.util.Objects;
  * Which model the operators run, and a per-JVM holder so that every subtask of one TaskManager shares one
  * copy of the weights per device (reference-counted: the last subtask to close releases the native memory).
  */
-public record ModelConfig(String model, long seed, String weights, int threads) implements Serializable {
+public record ModelConfig(String model, long seed, String weights, int threads, boolean exactSlices)
+        implements Serializable {
 
     /** One shared model per config and device. */
     private record Key(ModelConfig config, Device device) {
@@ -22,6 +23,11 @@ public record ModelConfig(String model, long seed, String weights, int threads) 
 
     private static final Map<Key, CnnModel> MODELS = new HashMap<>();
     private static final Map<Key, Integer> USERS = new HashMap<>();
+
+    /** Slices checked against the whole frame ({@link dev.halp.operators.cnn.ExactSlices}). */
+    public ModelConfig(String model, long seed, String weights, int threads) {
+        this(model, seed, weights, threads, true);
+    }
 
     public ModelConfig {
         Objects.requireNonNull(model, "model");
@@ -47,6 +53,7 @@ public record ModelConfig(String model, long seed, String weights, int threads) 
             if (m == null) {
                 m = CnnModel.builder().setSpec(Models.byName(model)).optSeed(seed)
                         .optWeights(weights == null ? null : Path.of(weights)).optThreads(threads)
+                        .optExactSlices(exactSlices)
                         .optDevice(device).build();
                 MODELS.put(key, m);
             }
