@@ -4,52 +4,52 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halp.job.cli.PlanJson;
 import dev.halp.job.cluster.ClusterSpec;
 import dev.halp.job.cluster.ClusterState;
+import dev.halp.job.cluster.CpuQuotas;
 import dev.halp.job.cluster.FlinkRest;
 import dev.halp.job.cluster.LocalCluster;
-import dev.halp.job.cluster.SubmitCommand;
-import dev.halp.job.stream.HalpJobMain;
-import dev.halp.kafka.camera.CameraSimulator;
-import dev.halp.kafka.record.FrameRecord;
-import dev.halp.kafka.record.Json;
-import dev.halp.kafka.record.ResultRecord;
 import dev.halp.partitioner.cost.Cluster;
 import dev.halp.partitioner.cost.DeviceProfile;
-import dev.halp.partitioner.cost.Link;
+import dev.halp.partitioner.cost.MeasuredProfile;
+import dev.halp.partitioner.cost.Network;
+import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.model.Models;
+import dev.halp.partitioner.plan.FusedBlocks;
+import dev.halp.partitioner.plan.ProportionalSplit;
+import dev.halp.partitioner.plan.SegmentPlan;
+import dev.halp.partitioner.scheme.HalpScheme;
 import dev.halp.partitioner.scheme.SchemePlan;
-import dev.halp.partitioner.scheme.Schemes;
 import dev.halp.partitioner.scheme.Workload;
-import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import dev.halp.partitioner.sim.PlanSimulator;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * HALP against the host alone on a real cluster: 1 host + 1 secondary TaskManager, each pinned to one core
- * with one PyTorch thread, links shaped in network namespaces when possible. The same frames go through
- * the job with {@code --scheme local} and then with the planner's HALP plan for this machine's measured
- * profile ({@code --plan}); frames are sent one at a time (the next after the previous result), so the
- * latencies hold no queueing. The simulator's prediction for the same plan is printed beside the measurement.
+ * HALP against the host alone on a real cluster of edge servers of known sizes: a host and N secondary
+ * TaskManagers, each in a CPU group with its quota, behind shaped links in network namespaces. The planner
+ * gets what it would get in the field, all measured before the runs: each server's profile under its quota
+ * ({@link QuotaProfile}) and the cost of one exchange through Flink ({@link HopBench}). Local and HALP (and,
+ * for unequal servers, an equal split) then run alternately in rounds; every round gives each scheme's p50 and
+ * the measured speedup, next to the planner's prediction. Several bandwidths give one such run each.
  */
 public final class SpeedupBench {
 
     private final Settings s;
     private final PrintWriter out;
 
-    /** What to run: model and frame size, frames per scheme, link, cluster directory and launcher classpath. */
-    public record Settings(String model, int height, int width, int frames, int warmupFrames, int bandwidthMbps,
-                           double hopMs, boolean netns, Path dir, Path jobJar, String classpath,
-                           List<String> jobOptions) {
+    /**
+     * What to run. {@code roleQuota}: cores per participant ("host", "secondary_0", ...); {@code batch}: frames
+     * sent together and computed as one tensor.
+     */
+    public record Settings(String model, int height, int width, int secondaries, Map<String, Double> roleQuota,
+                           List<Integer> bandwidthsMbps, int rounds, int bursts, int warmupBursts, int batch,
+                           boolean netns, Path dir, Path jobJar, String classpath, List<String> jobOptions) {
     }
 
     public SpeedupBench(Settings settings, PrintWriter out) {
@@ -59,128 +59,112 @@ public final class SpeedupBench {
 
     public Map<String, Object> run() throws Exception {
         Files.createDirectories(s.dir());
-        MachineProfile machine = MachineProfile.measure(s.model(), s.height(), s.width(), s.dir(), out);
-        DeviceProfile device = machine.device();
-        Cluster cluster = Cluster.uniform(device, device, 1, new Link(s.bandwidthMbps(), s.hopMs()));
-        Workload workload = Workload.single(Models.byName(s.model()), s.height(), s.width());
-        SchemePlan halpPlan = Schemes.byName("halp").plan(workload, cluster);
-        Path planFile = s.dir().resolve("halp-plan.json");
-        new ObjectMapper().writeValue(planFile.toFile(), PlanJson.toMap(halpPlan.plan()));
-        out.printf("planner: HALP plan for 1 host + 1 secondary at %d Mbit/s, %.1f ms per hop: %s%n", s.bandwidthMbps(),
-                s.hopMs(),
-                halpPlan.plan().blocks().stream().map(b -> b.pieces().toString()).toList());
-
-        ClusterState state = LocalCluster.start(new ClusterSpec(s.dir().resolve("cluster"), 1, 1, 0, 0, s.netns(),
-                s.bandwidthMbps(), 0, true, "3072m", s.classpath()), out);
-        Map<String, Histogram> latency = new LinkedHashMap<>();
-        try {
-            FlinkRest rest = new FlinkRest(state.restUrl());
-            String jar = rest.uploadJar(s.jobJar());
-            latency.put("local", measure(rest, jar, state, "local", List.of()));
-            latency.put("halp", measure(rest, jar, state, "halp", List.of("--plan", planFile.toString())));
-        } finally {
-            LocalCluster.stop(s.dir().resolve("cluster"), out);
+        ModelSpec spec = Models.byName(s.model());
+        Map<Double, QuotaProfile> profiles = new LinkedHashMap<>();
+        for (double q : s.roleQuota().values()) {
+            if (!profiles.containsKey(q)) {
+                profiles.put(q, QuotaProfile.measure(s.model(), s.height(), s.width(), q, s.dir(), out));
+            }
         }
-        double local = latency.get("local").getValueAtPercentile(50) / 1000.0;
-        double halp = latency.get("halp").getValueAtPercentile(50) / 1000.0;
-        double measured = local / halp;
-        // The simulator times the feature stack with the profile measured before the cluster started; the cluster's
-        // cores run at another speed (other JVMs, steal time), so the profile is scaled by the local run's feature
-        // time (its latency minus the head), and the head, which the host runs after the merge, is added back.
-        double scale = Math.max(1e-9, local - machine.headMs()) / halpPlan.localMs();
-        double predictedHalp = scale * halpPlan.finishMs() + machine.headMs();
-        double predicted = local / predictedHalp;
-        out.printf("p50 latency: local %.1f ms, halp %.1f ms: measured speedup %.2fx%n", local, halp, measured);
-        out.printf("planner: feature stack local %.1f ms, halp %.1f ms: %.2fx; with the head (%.1f ms) and the profile "
-                        + "scaled to the local run (x%.2f): predicted speedup %.2fx, measured/predicted %.3f%n",
-                halpPlan.localMs(), halpPlan.finishMs(), halpPlan.speedup(), machine.headMs(), scale, predicted,
-                measured / predicted);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("model", s.model());
-        r.put("frame", s.height() + "x" + s.width());
-        r.put("netns", s.netns());
-        r.put("bandwidth_mbps", s.bandwidthMbps());
-        r.put("hop_ms", s.hopMs());
-        r.put("blocks", halpPlan.plan().blocks().size());
-        r.put("local_p50_ms", round(local));
-        r.put("halp_p50_ms", round(halp));
-        r.put("local_p99_ms", round(latency.get("local").getValueAtPercentile(99) / 1000.0));
-        r.put("halp_p99_ms", round(latency.get("halp").getValueAtPercentile(99) / 1000.0));
-        r.put("measured_speedup", round(measured));
-        r.put("predicted_speedup", round(predicted));
-        r.put("planner_feature_speedup", round(halpPlan.speedup()));
-        r.put("measured_over_predicted", round(measured / predicted));
-        r.put("load_average", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        boolean unequal = s.roleQuota().values().stream().distinct().count() > 1;
+        List<Map<String, Object>> perBandwidth = new ArrayList<>();
+        for (int mbps : s.bandwidthsMbps()) {
+            perBandwidth.add(atBandwidth(spec, profiles, unequal, mbps));
+        }
+        Map<String, Object> r = new LinkedHashMap<>(perBandwidth.get(0));
+        if (perBandwidth.size() > 1) {
+            r.put("bandwidths", perBandwidth);
+            Path png = s.dir().resolve("speedup-vs-bandwidth.png");
+            SpeedupReport.plot(perBandwidth, png);
+            r.put("plot", png.toString());
+            out.println("plot: " + png);
+        }
         return r;
     }
 
-    /** Runs the job with one scheme, sends frames one at a time, returns the latency histogram (microseconds). */
-    private Histogram measure(FlinkRest rest, String jar, ClusterState state, String scheme, List<String> extra)
-            throws Exception {
-        List<String> args = new ArrayList<>(List.of("--bootstrap", state.bootstrap(), "--secondaries", "1",
-                "--scheme", scheme, "--model", s.model(), "--warmup-size", s.height() + "x" + s.width(),
-                "--deadline-ms", "120000", "--start-from", "latest", "--slot-labels", "--group-id", "bench-" + scheme, "--threads", "1"));
-        args.addAll(s.jobOptions());
-        args.addAll(extra);
-        String job = rest.runJar(jar, HalpJobMain.class.getName(), args);
-        FlinkRest.JobState js = SubmitCommand.awaitRunning(rest, job, Duration.ofMinutes(3));
-        if (!js.allTasksRunning()) {
-            throw new IllegalStateException("the " + scheme + " job did not start: " + js.state());
-        }
-        Histogram h = new Histogram(3);
-        try (CameraSimulator camera = CameraSimulator.builder().setBootstrap(state.bootstrap()).setTopic("frames")
-                .optSize(s.width(), s.height()).optSeed(1).build();
-             KafkaConsumer<String, String> results = new KafkaConsumer<>(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, state.bootstrap(),
-                     ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + scheme + "-" + System.nanoTime(),
-                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"), new StringDeserializer(), new StringDeserializer())) {
-            results.subscribe(List.of("results"));
-            while (results.assignment().isEmpty()) {
-                results.poll(Duration.ofMillis(100));
+    private Map<String, Object> atBandwidth(ModelSpec spec, Map<Double, QuotaProfile> profiles, boolean unequal,
+                                            int mbps) throws Exception {
+        Path dir = s.dir().resolve("cluster");
+        Map<String, Double> byName = new LinkedHashMap<>();
+        s.roleQuota().forEach((role, q) -> byName.put(role.equals("host") ? "host" : "es" + role.substring(10), q));
+        ClusterState state = LocalCluster.start(new ClusterSpec(dir, s.secondaries(), 1, 0, 0, s.netns(), mbps, 0,
+                false, "3072m", s.classpath(), byName), out);
+        try {
+            FlinkRest rest = new FlinkRest(state.restUrl());
+            String jar = rest.uploadJar(s.jobJar());
+            HopBench.Result hop = HopBench.measure(rest, jar, state, List.of(16, 256, 1024, 4096), 20, out);
+
+            Cluster cluster = cluster(profiles, hop);
+            Workload w = Workload.single(spec, s.height(), s.width());
+            SchemePlan halp = new HalpScheme().plan(w, cluster);
+            double head = profiles.get(s.roleQuota().get("host")).headMs() * s.batch();
+            Map<String, Prediction> predicted = new LinkedHashMap<>();
+            predicted.put("local", new Prediction(halp.localMs() + head, null));
+            predicted.put("halp", new Prediction(halp.finishMs() + head, halp.plan()));
+            if (unequal) {
+                SegmentPlan equal = ProportionalSplit.equal(spec, s.height(), s.width(), FusedBlocks.perStage(spec),
+                        s.secondaries());
+                predicted.put("equal", new Prediction(new PlanSimulator(cluster, true).run(equal, 1).makespan() + head,
+                        equal));
             }
-            results.seekToEnd(results.assignment());
-            results.assignment().forEach(results::position);
-            Thread.sleep(1000); // the source starts from "latest": let it see the current end first
-            for (int i = 0; i < s.warmupFrames() + s.frames(); i++) {
-                FrameRecord f = camera.frame("bench-" + scheme, i, System.currentTimeMillis(), i);
-                camera.send(f);
-                ResultRecord r = await(results, f);
-                if (i >= s.warmupFrames()) {
-                    h.recordValue(Math.max(1, Math.round(r.latencyMs * 1000)));
+            out.printf("planner at %d Mbit/s (hop %.2f ms + %.2f ms/MB): %s; predicted %s%n", mbps, hop.fixedMs(),
+                    hop.msPerMb(), halp.plan().blocks().stream().map(b -> b.pieces().toString()).toList(),
+                    predicted.entrySet().stream().map(e -> String.format("%s %.0f ms", e.getKey(), e.getValue().ms()))
+                            .toList());
+
+            CpuQuotas quotas = CpuQuotas.detect();
+            SchemeRun.Context ctx = new SchemeRun.Context(rest, jar, state, quotas, s.roleQuota(), s.model(),
+                    s.height(), s.width(), s.batch(), s.warmupBursts(), s.bursts(), s.jobOptions(), out);
+            List<Map<String, SchemeRun.Outcome>> rounds = new ArrayList<>();
+            for (int round = 0; round < s.rounds(); round++) {
+                List<String> order = new ArrayList<>(predicted.keySet());
+                if (round % 2 == 1) {
+                    java.util.Collections.reverse(order);
                 }
-                out.printf("  %-5s frame %2d: %s %.1f ms %s%n", scheme, i, r.status, r.latencyMs, perServer(r));
+                Map<String, SchemeRun.Outcome> outcomes = new LinkedHashMap<>();
+                for (String scheme : order) {
+                    outcomes.put(scheme, SchemeRun.run(ctx, scheme, schemeArgs(scheme, predicted.get(scheme), dir)));
+                }
+                rounds.add(outcomes);
+                out.printf("round %d: %s%n", round, SpeedupReport.roundLine(outcomes));
             }
+            return SpeedupReport.summary(s, mbps, hop, predicted, rounds, out);
         } finally {
-            rest.cancel(job);
-            while (!List.of("CANCELED", "FAILED", "FINISHED").contains(rest.job(job).state())) {
-                Thread.sleep(200);
-            }
+            LocalCluster.stop(dir, out);
         }
-        return h;
     }
 
-    private static ResultRecord await(KafkaConsumer<String, String> results, FrameRecord f) {
-        long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < until) {
-            for (ConsumerRecord<String, String> c : results.poll(Duration.ofMillis(100))) {
-                ResultRecord r = Json.read(c.value(), ResultRecord.class);
-                if (r.cameraId.equals(f.cameraId) && r.sequence == f.sequence) {
-                    return r;
-                }
-            }
+    /** Each role's profile under its quota, scaled by the batch (one tensor of B frames), behind the measured hop. */
+    private Cluster cluster(Map<Double, QuotaProfile> profiles, HopBench.Result hop) {
+        DeviceProfile host = batched(profiles.get(s.roleQuota().get("host")).device());
+        List<DeviceProfile> secondaries = new ArrayList<>();
+        for (int i = 0; i < s.secondaries(); i++) {
+            secondaries.add(batched(profiles.get(s.roleQuota().get("secondary_" + i)).device()));
         }
-        throw new IllegalStateException("no result for frame " + f.sequence + " of " + f.cameraId + " within 2 minutes");
+        return new Cluster(host, secondaries, Network.uniform(s.secondaries(), hop.link()), 4 * s.batch(),
+                4 * s.batch());
     }
 
-    /** Per edge server: TaskManager, compute and wait milliseconds, bytes in. */
-    private static String perServer(ResultRecord r) {
-        StringBuilder b = new StringBuilder();
-        r.es.forEach((es, x) -> b.append(String.format(" %s@%s %.0f+%.0fms %dkB", es, x.taskManager, x.computeMs,
-                x.waitMs, x.bytesIn >> 10)));
-        return b.toString().trim();
+    private DeviceProfile batched(DeviceProfile p) {
+        return s.batch() == 1 ? p : ((MeasuredProfile) p).scaled(p.name() + "x" + s.batch(), s.batch());
     }
 
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
+    private List<String> schemeArgs(String scheme, Prediction p, Path dir) throws java.io.IOException {
+        if (p.plan() == null) {
+            return List.of("--scheme", "local");
+        }
+        Path file = dir.resolve(scheme + "-plan.json");
+        new ObjectMapper().writeValue(file.toFile(), PlanJson.toMap(p.plan()));
+        return List.of("--scheme", "halp", "--plan", file.toString());
+    }
+
+    /** The planner's predicted p50 of one scheme (features, exchanges and the head) and its plan. */
+    record Prediction(double ms, SegmentPlan plan) {
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

@@ -66,26 +66,39 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "speedup", mixinStandardHelpOptions = true,
-            description = "HALP vs local p50 latency on a real cluster: 1 host + 1 secondary TaskManager, one core each "
-                    + "(frames 448x448 unless --height/--width).")
+            description = "HALP vs the host alone on a real cluster of edge servers of known sizes (CPU quotas, shaped "
+                    + "links): profiles and the hop measured first, then both schemes alternately in rounds, measured "
+                    + "next to the planner's prediction (frames 448x448 unless --height/--width).")
     static final class Speedup extends FrameCommand implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--frames", defaultValue = "10", description = "measured frames per scheme (default: ${DEFAULT-VALUE})")
+        @Option(names = "--secondaries", defaultValue = "2", description = "secondary TaskManagers (default: ${DEFAULT-VALUE})")
+        int secondaries;
+
+        @Option(names = "--cpu-quota", defaultValue = "0.5",
+                description = "cores per edge server: one number for all, or host=0.5,es0=0.5,es1=0.25 "
+                        + "(default: ${DEFAULT-VALUE})")
+        String cpuQuota;
+
+        @Option(names = "--bandwidth-mbps", split = ",", defaultValue = "1000",
+                description = "link rate(s); several give one run each, a table and a plot (default: ${DEFAULT-VALUE})")
+        java.util.List<Integer> bandwidths;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "alternating rounds of every scheme (default: ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Option(names = "--frames", defaultValue = "4",
+                description = "measured bursts per scheme and round (a burst is --batch-size frames) (default: ${DEFAULT-VALUE})")
         int frames;
 
-        @Option(names = "--warmup-frames", defaultValue = "3", description = "frames sent first and not measured (default: ${DEFAULT-VALUE})")
+        @Option(names = "--warmup-frames", defaultValue = "2", description = "bursts sent first and not measured (default: ${DEFAULT-VALUE})")
         int warmupFrames;
 
-        @Option(names = "--bandwidth-mbps", defaultValue = "1000", description = "emulated link rate (default: ${DEFAULT-VALUE})")
-        int bandwidthMbps;
-
-        @Option(names = "--hop-ms", defaultValue = "20",
-                description = "latency the planner assumes per exchange between TaskManagers: Flink's hop (buffer flush, "
-                        + "scheduling) on top of the link (default: ${DEFAULT-VALUE})")
-        double hopMs;
+        @Option(names = "--batch-size", defaultValue = "1",
+                description = "frames sent together and computed as one tensor (default: ${DEFAULT-VALUE})")
+        int batchSize;
 
         @Option(names = "--no-netns", description = "TaskManagers on loopback instead of shaped links in network namespaces")
         boolean noNetns;
@@ -97,20 +110,34 @@ final class BenchCommand implements Runnable {
         boolean json;
 
         @picocli.CommandLine.Parameters(paramLabel = "JOB-OPTION", arity = "0..*",
-                description = "after --: job options for both runs (for example --buffer-timeout-ms 0)")
+                description = "after --: job options for every run (for example --buffer-timeout-ms 0)")
         java.util.List<String> jobOptions = new java.util.ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             // 448x448 unless asked otherwise: at 224 the head and the per-frame pipeline cost (serial on the host)
-            // are a large share of a 1-core frame and cap any split of the feature stack
+            // are a large share of a frame and cap any split of the feature stack
             var parsed = spec.commandLine().getParseResult();
             height = parsed.hasMatchedOption("--height") ? height : 448;
             width = parsed.hasMatchedOption("--width") ? width : 448;
             validatedModel(spec);
-            if (frames < 1 || warmupFrames < 0 || bandwidthMbps < 1) {
-                throw Options.bad(spec, frames < 1 ? "--frames" : warmupFrames < 0 ? "--warmup-frames" : "--bandwidth-mbps",
-                        "out of range");
+            if (secondaries < 1 || rounds < 1 || frames < 1 || warmupFrames < 1 || batchSize < 1
+                    || bandwidths.stream().anyMatch(b -> b < 1)) {
+                String option = secondaries < 1 ? "--secondaries" : rounds < 1 ? "--rounds" : frames < 1 ? "--frames"
+                        : warmupFrames < 1 ? "--warmup-frames" : batchSize < 1 ? "--batch-size" : "--bandwidth-mbps";
+                throw Options.bad(spec, option, "out of range");
+            }
+            Map<String, Double> roleQuota = new java.util.LinkedHashMap<>();
+            try {
+                dev.halp.job.cluster.ClusterSpec.parseCpuQuota(cpuQuota, secondaries).forEach((tm, q) -> roleQuota.put(
+                        tm.equals("host") ? "host" : "secondary_" + tm.substring(2), q));
+                if (roleQuota.size() != secondaries + 1) {
+                    throw new IllegalArgumentException("--cpu-quota: give every edge server a quota (host, es0 .. es"
+                            + (secondaries - 1) + ")");
+                }
+                dev.halp.job.cluster.CpuQuotas.detect();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw Options.bad(spec, "--cpu-quota", e.getMessage().replaceFirst("^--cpu-quota: ", ""));
             }
             java.nio.file.Path jar = dev.halp.job.cluster.SubmitCommand.defaultJar();
             if (!java.nio.file.Files.isRegularFile(jar)) {
@@ -126,8 +153,9 @@ final class BenchCommand implements Runnable {
                 spec.commandLine().getOut().println("not root: TaskManagers on loopback (no shaped links)");
             }
             Map<String, Object> r = new dev.halp.job.bench.SpeedupBench(new dev.halp.job.bench.SpeedupBench.Settings(
-                    model, height, width, frames, warmupFrames, bandwidthMbps, hopMs, netns, dir, jar,
-                    System.getProperty("java.class.path"), java.util.List.copyOf(jobOptions)), spec.commandLine().getOut()).run();
+                    model, height, width, secondaries, roleQuota, java.util.List.copyOf(bandwidths), rounds, frames,
+                    warmupFrames, batchSize, netns, dir, jar, System.getProperty("java.class.path"),
+                    java.util.List.copyOf(jobOptions)), spec.commandLine().getOut()).run();
             if (json) {
                 spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(r));
             }

@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Line charts as small PNGs, drawn headless (no display needed). */
-final class Charts {
+public final class Charts {
 
     private static final int WIDTH = 640;
     private static final int HEIGHT = 400;
@@ -28,7 +28,7 @@ final class Charts {
     private final String yLabel;
     private final boolean logX;
 
-    Charts(String title, String xLabel, String yLabel, boolean logX) {
+    public Charts(String title, String xLabel, String yLabel, boolean logX) {
         System.setProperty("java.awt.headless", "true");
         this.title = title;
         this.xLabel = xLabel;
@@ -36,12 +36,12 @@ final class Charts {
         this.logX = logX;
     }
 
-    Charts add(String name, double x, double y) {
+    public Charts add(String name, double x, double y) {
         series.computeIfAbsent(name, n -> new XYSeries(n, false, true)).add(x, y);
         return this;
     }
 
-    void save(Path file) throws IOException {
+    public void save(Path file) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         series.values().forEach(data::addSeries);
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,

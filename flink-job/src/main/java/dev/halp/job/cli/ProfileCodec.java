@@ -24,11 +24,16 @@ import java.util.TreeMap;
  * {@code tables}: key {@code HxW_bBATCH_DTYPE} to the list of feature layers, each with {@code idx},
  * {@code type}, {@code in_shape} (NCHW) and {@code ms_by_rows} (rows as a string to milliseconds).
  */
-final class ProfileCodec {
+public final class ProfileCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ProfileCodec() {
+    }
+
+    /** The informative {@code head_ms} of a profile file for one table key, or NaN when it has none. */
+    public static double headMs(Path file, String key) throws IOException {
+        return JSON.readTree(file.toFile()).path("head_ms").path(key).asDouble(Double.NaN);
     }
 
     static MeasuredProfile read(InputStream in, String name, String dtype) throws IOException {
@@ -57,13 +62,16 @@ final class ProfileCodec {
                 root.path("description").asText(""), dtype, 1.0, out);
     }
 
-    static void write(MeasuredProfile p, Map<String, Double> fullFrameMs, Path file) throws IOException {
+    static void write(MeasuredProfile p, Map<String, Double> fullFrameMs, Map<String, Double> headMs, Path file)
+            throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("description", p.description());
         root.put("device", p.device());
         root.put("framework", p.framework());
         ObjectNode full = root.putObject("full_frame_ms");
         fullFrameMs.forEach(full::put);
+        ObjectNode head = root.putObject("head_ms");
+        headMs.forEach(head::put);
         ObjectNode tables = root.putObject("tables");
         p.tables().forEach((key, layers) -> {
             ArrayNode list = tables.putArray(key);

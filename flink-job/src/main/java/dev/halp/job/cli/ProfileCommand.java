@@ -62,17 +62,25 @@ final class ProfileCommand extends FrameCommand implements Callable<Integer> {
         int[] c = spec.channels();
         List<MeasuredLayer> layers = new ArrayList<>();
         double wholeMs;
+        double headMs;
         try (CnnModel cnn = CnnModel.builder().setSpec(spec).optSeed(7).optThreads(threads).build()) {
             TensorBytes frame = random(c[0], h[0], w[0]);
-            cnn.features(frame, 0, spec.features().size());
-            wholeMs = median(() -> cnn.features(frame, 0, spec.features().size()));
+            wholeMs = cnn.timeFeatures(frame, 0, spec.features().size(), repeats);
+            // the head as the merge runs it: the stitched features in, the scores out
+            TensorBytes features = cnn.features(frame, 0, spec.features().size());
+            double[] head = new double[repeats + 1];
+            for (int i = 0; i < head.length; i++) {
+                long t0 = System.nanoTime();
+                cnn.head(features);
+                head[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(head, 1, head.length);
+            headMs = head[1 + repeats / 2];
             for (int l = 0; l < spec.features().size(); l++) {
                 Map<Integer, Double> ms = new TreeMap<>();
                 for (int rows : rowPoints(h[l], spec.features().get(l))) {
                     TensorBytes input = random(c[l], rows, w[l]);
-                    int layer = l;
-                    cnn.features(input, layer, layer + 1);
-                    ms.put(rows, median(() -> cnn.features(input, layer, layer + 1)));
+                    ms.put(rows, cnn.timeFeatures(input, l, l + 1, repeats));
                 }
                 layers.add(new MeasuredLayer(l, type(spec.features().get(l)), new long[] {1, c[l], h[l], w[l]}, ms));
                 o.printf("layer %2d %-10s %4d rows: %s%n", l, type(spec.features().get(l)), h[l], ms);
@@ -86,8 +94,9 @@ final class ProfileCommand extends FrameCommand implements Callable<Integer> {
                         + "the median wall-clock milliseconds to run that layer on the first R input rows "
                         + "(ms_by_rows: R -> ms). full_frame_ms: whole feature stack per configuration.",
                 "fp32", 1.0, Map.of(key, layers));
-        ProfileCodec.write(profile, Map.of(key, wholeMs), out);
-        o.printf("whole feature stack %.1f ms; profile written to %s%n", wholeMs, out);
+        ProfileCodec.write(profile, Map.of(key, wholeMs), Map.of(key, headMs), out);
+        o.printf("every convolution within %.1f%% of a straight line in rows%n", 100 * worstLineDeviation(layers));
+        o.printf("whole feature stack %.1f ms, head %.1f ms; profile written to %s%n", wholeMs, headMs, out);
         return 0;
     }
 
@@ -98,15 +107,28 @@ final class ProfileCommand extends FrameCommand implements Callable<Integer> {
                 .map(i -> Math.max(min, (int) Math.round((double) rows * i / points))).distinct().toArray();
     }
 
-    private double median(Runnable run) {
-        double[] ms = new double[repeats];
-        for (int i = 0; i < repeats; i++) {
-            long t0 = System.nanoTime();
-            run.run();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+    /** The largest relative distance of a convolution's measured time from its least-squares line in rows. */
+    static double worstLineDeviation(List<MeasuredLayer> layers) {
+        double worst = 0;
+        for (MeasuredLayer l : layers) {
+            if (!l.type().equals("Conv2d") || l.msByRows().size() < 2) {
+                continue;
+            }
+            double n = l.msByRows().size();
+            double mx = l.msByRows().keySet().stream().mapToDouble(Integer::doubleValue).sum() / n;
+            double my = l.msByRows().values().stream().mapToDouble(Double::doubleValue).sum() / n;
+            double sxy = 0;
+            double sxx = 0;
+            for (Map.Entry<Integer, Double> p : l.msByRows().entrySet()) {
+                sxy += (p.getKey() - mx) * (p.getValue() - my);
+                sxx += (p.getKey() - mx) * (p.getKey() - mx);
+            }
+            double b = sxy / sxx;
+            for (Map.Entry<Integer, Double> p : l.msByRows().entrySet()) {
+                worst = Math.max(worst, Math.abs(p.getValue() / (my + b * (p.getKey() - mx)) - 1));
+            }
         }
-        Arrays.sort(ms);
-        return ms[repeats / 2];
+        return worst;
     }
 
     private static String type(LayerSpec layer) {

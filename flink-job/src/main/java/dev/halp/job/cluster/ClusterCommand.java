@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -55,13 +56,22 @@ public final class ClusterCommand implements Runnable {
         boolean pinCpus;
         @Option(names = "--tm-memory", defaultValue = "3072m", description = "Flink process size per TaskManager (default: ${DEFAULT-VALUE})")
         String tmMemory;
+        @Option(names = "--cpu-quota", description = "CPU quota in cores per TaskManager, each in its own cgroup (root): "
+                + "one number for all (0.5) or name=cores pairs (host=0.5,es0=0.5,es1=0.25)")
+        String cpuQuota;
 
         @Override
         public Integer call() throws Exception {
             ClusterSpec cluster;
             try {
                 cluster = new ClusterSpec(dir, secondaries, hostSlots, restPort, kafkaPort, netns, bandwidthMbps,
-                        delayMs, pinCpus, tmMemory, System.getProperty("java.class.path"));
+                        delayMs, pinCpus, tmMemory, System.getProperty("java.class.path"),
+                        ClusterSpec.parseCpuQuota(cpuQuota, secondaries));
+                if (!cluster.cpuQuota().isEmpty()) {
+                    CpuQuotas.detect();
+                }
+            } catch (IllegalStateException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -74,6 +84,9 @@ public final class ClusterCommand implements Runnable {
             out.printf("cluster up in %.1f s: dashboard %s, kafka %s, TaskManagers host + %d secondaries%s; logs in %s%n",
                     (System.nanoTime() - t0) / 1e9, state.restUrl(), state.bootstrap(), secondaries,
                     netns ? " (network namespaces, " + bandwidthMbps + " Mbit/s links)" : "", dir.resolve("logs"));
+            if (!cluster.cpuQuota().isEmpty()) {
+                out.printf("CPU quotas (cores, %d ms period): %s%n", CpuQuotas.PERIOD_US / 1000, cluster.cpuQuota());
+            }
             return 0;
         }
     }
@@ -98,6 +111,13 @@ public final class ClusterCommand implements Runnable {
                 boolean up = n.process().isPresent();
                 allUp &= up;
                 out.printf("%-11s pid %-8d %-10s %s%n", n.name(), n.pid(), n.address(), up ? "running" : "NOT RUNNING");
+            }
+            if (!state.get().cpuGroups().isEmpty()) {
+                CpuQuotas quotas = CpuQuotas.detect();
+                for (Map.Entry<String, CpuQuotas.Group> g : state.get().cpuGroups().entrySet()) {
+                    out.printf("%-11s CPU quota %.2f cores, %.1f CPU-s used%n", g.getKey(), quotas.quota(g.getValue()),
+                            quotas.usageNanos(g.getValue()) / 1e9);
+                }
             }
             FlinkRest rest = new FlinkRest(state.get().restUrl());
             if (rest.reachable()) {

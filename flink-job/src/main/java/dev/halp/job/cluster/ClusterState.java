@@ -7,11 +7,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** What a started cluster left in its directory ({@code cluster.json}): where to reach it, which PIDs to stop. */
 public record ClusterState(String restUrl, String bootstrap, int secondaries, int hostSlots, boolean netns,
-                           List<Node> nodes) {
+                           List<Node> nodes, Map<String, CpuQuotas.Group> cpuGroups) {
+
+    public ClusterState {
+        cpuGroups = cpuGroups == null ? Map.of() : Map.copyOf(cpuGroups);
+    }
 
     static final String FILE = "cluster.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -21,7 +26,7 @@ public record ClusterState(String restUrl, String bootstrap, int secondaries, in
     /** The same cluster with {@code node} in place of the node of that name. */
     ClusterState replacing(Node node) {
         return new ClusterState(restUrl, bootstrap, secondaries, hostSlots, netns,
-                nodes.stream().map(n -> n.name().equals(node.name()) ? node : n).toList());
+                nodes.stream().map(n -> n.name().equals(node.name()) ? node : n).toList(), cpuGroups);
     }
 
     public record Node(String name, String address, long pid, List<String> command) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +27,35 @@ class ClusterConfigTest {
                 false, "3072m", "cp")).getMessage().startsWith("--kafka-port"));
         assertEquals(List.of("host", "es0", "es1"),
                 new ClusterSpec(dir, 2, 1, 0, 0, false, 1000, 0, false, "3072m", "cp").taskManagers());
+    }
+
+    @Test
+    void cpuQuotasParseAsOneNumberOrPerTaskManagerAndBadOnesNameTheOption() {
+        assertEquals(Map.of("host", 0.5, "es0", 0.5, "es1", 0.5), ClusterSpec.parseCpuQuota("0.5", 2));
+        assertEquals(Map.of("host", 0.5, "es0", 0.5, "es1", 0.25),
+                ClusterSpec.parseCpuQuota("host=0.5, es0=0.5,es1=0.25", 2));
+        Path dir = Path.of("target/unused");
+        for (String bad : List.of("es7=0.5", "host=0", "host=x", "es0")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ClusterSpec(dir, 2, 1,
+                    0, 0, false, 1000, 0, false, "3072m", "cp", ClusterSpec.parseCpuQuota(bad, 2)), bad);
+            assertTrue(e.getMessage().startsWith("--cpu-quota"), e.getMessage());
+        }
+    }
+
+    /** The cgroup files a quota writes, on a directory laid out like cgroup v1 (no root or kernel needed). */
+    @Test
+    void aQuotaIsWrittenAsQuotaAndShortPeriod(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        java.nio.file.Files.createDirectories(root.resolve("cpu"));
+        java.nio.file.Files.writeString(root.resolve("cpu").resolve("cpu.cfs_quota_us"), "-1");
+        java.nio.file.Files.createDirectories(root.resolve("cpuacct"));
+        CpuQuotas q = CpuQuotas.detect(root);
+        CpuQuotas.Group g = q.create("halp/x/es1", 0.25);
+        assertEquals("2500", java.nio.file.Files.readString(g.cpu().resolve("cpu.cfs_quota_us")));
+        assertEquals("10000", java.nio.file.Files.readString(g.cpu().resolve("cpu.cfs_period_us")));
+        assertEquals(0.25, q.quota(g), 1e-12);
+        assertTrue(java.nio.file.Files.isDirectory(root.resolve("cpuacct/halp/x/es1")));
+        String prefix = String.join(" ", q.joinPrefix(g));
+        assertTrue(prefix.contains(g.cpu().resolve("cgroup.procs") + " " + g.cpuacct().resolve("cgroup.procs")), prefix);
     }
 
     @Test

@@ -68,14 +68,48 @@ class ClusterIT {
         }
         String classpath = TARGET.resolve("classes") + java.io.File.pathSeparator
                 + Files.readString(TARGET.resolve("classpath.txt")).trim();
-        cluster = LocalCluster.start(new ClusterSpec(DIR, 2, 3, 0, 0, false, 1000, 0, false, "3072m", classpath),
-                new PrintWriter(System.out, true));
+        cluster = LocalCluster.start(new ClusterSpec(DIR, 2, 3, 0, 0, false, 1000, 0, false, "3072m", classpath,
+                        quotasWritable() ? QUOTAS : Map.of()), new PrintWriter(System.out, true));
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
         LocalCluster.stop(DIR, new PrintWriter(System.out, true));
         assertTrue(cluster.nodes().stream().allMatch(n -> n.process().isEmpty()), "every cluster JVM stopped");
+        cluster.cpuGroups().values().forEach(g -> assertTrue(!Files.exists(g.cpu()) && !Files.exists(g.cpuacct()),
+                "CPU group removed: " + g));
+    }
+
+    /** CPU quotas generous enough not to slow the tests; es1 is the half-core edge server. */
+    private static final Map<String, Double> QUOTAS = Map.of("host", 1.5, "es0", 1.0, "es1", 0.5);
+
+    private static boolean quotasWritable() {
+        try {
+            CpuQuotas.detect();
+            return true;
+        } catch (IllegalStateException e) {
+            System.out.println("no CPU quotas in this cluster test: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Each TaskManager JVM runs in its own CPU group, whose files hold the quota asked for. */
+    @Test
+    @Order(0)
+    void everyTaskManagerRunsInItsOwnCpuGroupWithTheQuotaAskedFor() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(quotasWritable(), "cgroup cpu controller not writable here");
+        CpuQuotas quotas = CpuQuotas.detect();
+        assertEquals(QUOTAS.keySet(), cluster.cpuGroups().keySet());
+        for (ClusterState.Node n : cluster.nodes()) {
+            CpuQuotas.Group g = cluster.cpuGroups().get(n.name());
+            if (g == null) {
+                assertTrue(List.of("jobmanager", "kafka").contains(n.name()), n.name() + " has no CPU group");
+                continue;
+            }
+            assertEquals(QUOTAS.get(n.name()), quotas.quota(g), 1e-9, n.name() + " quota");
+            assertTrue(quotas.pids(g).contains(n.pid()), n.name() + " (PID " + n.pid() + ") in " + g.cpu());
+            assertTrue(quotas.usageNanos(g) > 0, n.name() + " used CPU in its group");
+        }
     }
 
     @Test

@@ -77,6 +77,33 @@ public final class CnnModel implements AutoCloseable {
     }
 
     /**
+     * Engine milliseconds of whole-frame layers {@code [first, last)} on {@code input}: the median of
+     * {@code repeats} runs after one untimed run, the tensor converted once outside the timing. This is the
+     * compute a profile needs; conversions to and from bytes belong to the exchange, not the layer.
+     */
+    public double timeFeatures(TensorBytes input, int first, int last, int repeats) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray in = Tensors.toNDArray(m, input);
+            double[] ms = new double[repeats];
+            for (int i = -1; i < repeats; i++) {
+                try (NDManager run = m.newSubManager()) {
+                    NDArray x = in;
+                    long t0 = System.nanoTime();
+                    for (int l = first; l < last; l++) {
+                        x = block.features().get(l).apply(x, false);
+                        x.attach(run);
+                    }
+                    if (i >= 0) {
+                        ms[i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                }
+            }
+            java.util.Arrays.sort(ms);
+            return ms[repeats / 2];
+        }
+    }
+
+    /**
      * Runs a slice program (from {@code ReceptiveField.program}): before each layer the slice gets the
      * border rows the step names (zeros, or -inf before max pooling), then the layer runs with zero height
      * padding, in a shape {@link ExactSlices} found bit-identical to the whole frame on this machine. The

@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 final class Tensors {
 
     private static final int ALIGNMENT = 64;
+    private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private Tensors() {
     }
@@ -28,7 +29,11 @@ final class Tensors {
     static NDArray toNDArray(NDManager m, TensorBytes t) {
         ByteBuffer bb = ByteBuffer.allocateDirect(t.data().length + 2 * ALIGNMENT).alignedSlice(ALIGNMENT)
                 .limit(t.data().length).order(ByteOrder.nativeOrder());
-        bb.asFloatBuffer().put(ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+        if (NATIVE_LITTLE_ENDIAN) {
+            bb.put(t.data()).flip();
+        } else {
+            bb.asFloatBuffer().put(ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+        }
         return m.create(bb, new Shape(t.shape()), DataType.FLOAT32);
     }
 
@@ -36,7 +41,9 @@ final class Tensors {
         if (x.getDataType() != DataType.FLOAT32 || x.getShape().dimension() != 4) {
             throw new IllegalArgumentException("expected a float32 NCHW array, got " + x);
         }
-        return TensorBytes.ofFloats(x.getShape().getShape(), x.toFloatArray());
+        // the engine's bytes are in native order: on little-endian machines they are the wire format already
+        return NATIVE_LITTLE_ENDIAN ? new TensorBytes(x.getShape().getShape(), x.toByteArray())
+                : TensorBytes.ofFloats(x.getShape().getShape(), x.toFloatArray());
     }
 
     /** Adds {@code top} and {@code bottom} rows of the layer's padding value around a slice. */

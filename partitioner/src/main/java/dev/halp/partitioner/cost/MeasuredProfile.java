@@ -54,6 +54,7 @@ public record MeasuredProfile(String name, String device, String framework, Stri
             throw new IllegalArgumentException("profile " + name + " table " + key + " has " + layers.size()
                     + " layers but " + model.name() + " has " + model.features().size());
         }
+        RowLinearity.check(name, key.toString(), layers);
         double factor = scale * width / key.width() * batch / key.batch();
         // a table's R rows run with the layer's own padding: the same work as R + 2p explicitly padded rows
         return new LayerTimes(DeviceProfile.maxRows(model, height), (l, rows) -> factor

@@ -102,7 +102,8 @@ public final class HalpScheme implements CollaborationScheme {
         if (bestPlan != local.plan()) {
             bestTimeline = new PlanSimulator(cluster, true).run(bestPlan, w.tasks()); // with labels
         }
-        return new SchemePlan(name(), w, bestPlan, bestTimeline, local.localMs());
+        return Speeds.requireWithinDevices(new SchemePlan(name(), w, bestPlan, bestTimeline, local.localMs()), w,
+                cluster);
     }
 
     /** The best plan so far, and every layout already simulated (rebalancing often lands on one twice). */

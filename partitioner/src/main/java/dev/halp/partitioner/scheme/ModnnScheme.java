@@ -30,7 +30,8 @@ public final class ModnnScheme implements CollaborationScheme {
     public SchemePlan plan(Workload w, Cluster cluster) {
         SegmentPlan plan = proportional(w, cluster.size(), Speeds.of(w, cluster));
         var timeline = new PlanSimulator(cluster, false).run(plan, w.tasks());
-        return new SchemePlan(name(), w, plan, timeline, LocalScheme.localMs(w, cluster));
+        return Speeds.requireWithinDevices(new SchemePlan(name(), w, plan, timeline, LocalScheme.localMs(w, cluster)),
+                w, cluster);
     }
 
     /** Per-layer blocks, rows in proportion to {@code weights} (host first), exchanged via the host. */

@@ -19,6 +19,22 @@ final class Speeds {
         return s;
     }
 
+    /**
+     * Returns {@code plan} unless it predicts a speedup above what the devices allow together: the sum of
+     * every participant's speed relative to the host (for equal devices, the number of participants), with
+     * 1 % for interpolation. Such a prediction means the cost model is wrong, so it is an error, not a plan.
+     */
+    static SchemePlan requireWithinDevices(SchemePlan plan, Workload w, Cluster cluster) {
+        double[] s = of(w, cluster);
+        double bound = java.util.Arrays.stream(s).sum() / s[0];
+        if (plan.speedup() > 1.01 * bound) {
+            throw new IllegalStateException(String.format("%s plan predicts a %.2fx speedup, more than the %d devices "
+                            + "allow together (%.2fx at their whole-frame speeds): the device profiles' costs are not "
+                            + "additive in rows", plan.scheme(), plan.speedup(), s.length, bound));
+        }
+        return plan;
+    }
+
     private static double speed(Workload w, DeviceProfile d) {
         int[] h = w.model().heights(w.height());
         return 1.0 / d.times(w.model(), w.height(), w.width(), 1).millis(w.model(), h, 0, w.model().features().size());

@@ -48,6 +48,30 @@ class ProfilesTest {
         assertEquals(4.0 * 8, p.scaled("x2", 2).times(vgg, 448, 448, 1).millis(0, 10), 1e-9);
     }
 
+    /**
+     * A table where the larger slices of one conv layer cost far more per row (what a CPU allocator that
+     * faults large tensors in again does) is refused, naming the layer; fixed costs (small slices dearer per
+     * row) and noise within the tolerance are accepted.
+     */
+    @Test
+    void aProfileThatIsNotLinearInRowsIsRefusedNamingTheLayer() {
+        ModelSpec vgg = Models.vgg16();
+        List<MeasuredLayer> linear = new ArrayList<>();
+        List<MeasuredLayer> paging = new ArrayList<>();
+        for (int i = 0; i < vgg.features().size(); i++) {
+            linear.add(layer(i, Map.of(56, 9.0, 112, 12.0, 168, 18.0 * 1.3, 224, 24.0)));
+            paging.add(i == 2 ? layer(i, Map.of(112, 53.0, 140, 370.0, 224, 400.0))
+                    : layer(i, Map.of(56, 6.0, 224, 24.0)));
+        }
+        new MeasuredProfile("ok", "dev", "fw", "d", "fp32", 1.0, Map.of("224x224_b1_fp32", linear))
+                .times(vgg, 224, 224, 1);
+        MeasuredProfile bad = new MeasuredProfile("paging", "dev", "fw", "d", "fp32", 1.0,
+                Map.of("224x224_b1_fp32", paging));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bad.times(vgg, 224, 224, 1));
+        assertTrue(e.getMessage().contains("layer 2 (Conv2d) costs 53.0 ms on 112 rows but 370.0 ms on 140 rows"),
+                e.getMessage());
+    }
+
     @Test
     void flopProfileChargesOverheadPlusTheLargerOfArithmeticAndMemory() {
         ModelSpec vgg = Models.vgg16();

@@ -102,6 +102,34 @@ class SchemesTest {
         assertTrue(m.contains("widen the zone"), m);
     }
 
+    /**
+     * A device whose layer cost grows with the square of the rows makes a third of the frame look nine times
+     * cheaper: the plan would predict more than three devices can give, so planning fails instead.
+     */
+    @Test
+    void aPredictionAboveWhatTheDevicesAllowIsAnError() {
+        dev.halp.partitioner.cost.DeviceProfile quadratic = new dev.halp.partitioner.cost.DeviceProfile() {
+            @Override
+            public String name() {
+                return "quadratic";
+            }
+
+            @Override
+            public dev.halp.partitioner.cost.LayerTimes times(dev.halp.partitioner.model.ModelSpec model, int height,
+                                                              int width, int batch) {
+                return new dev.halp.partitioner.cost.LayerTimes(
+                        dev.halp.partitioner.cost.DeviceProfile.maxRows(model, height), (l, rows) -> rows * rows / 10.0);
+            }
+        };
+        Cluster c = Cluster.uniform(quadratic, quadratic, 2, new Link(100000, 0.01));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new HalpScheme().plan(Workload.single(VGG, 224, 224), c));
+        assertTrue(e.getMessage().contains("more than the 3 devices allow together (3.00x"), e.getMessage());
+        double plain = new HalpScheme().plan(Workload.single(VGG, 224, 224),
+                Cluster.uniform(XAVIER, XAVIER, 2, new Link(100000, 0.01))).speedup();
+        assertTrue(plain > 1 && plain <= 3, "additive costs plan normally: " + plain);
+    }
+
     @Test
     void unknownSchemesAreNamed() {
         String m = assertThrows(IllegalArgumentException.class, () -> Schemes.byName("dpfp")).getMessage();

@@ -1,0 +1,123 @@
+package dev.halp.job.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.halp.job.cluster.ClusterState;
+import dev.halp.job.cluster.FlinkRest;
+import dev.halp.job.stream.HopJob;
+import dev.halp.partitioner.cost.Link;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The cost of one exchange between two TaskManagers of a running cluster ({@link HopJob}): one-way time (half
+ * the round trip) of rows messages of several sizes, p50 and p99, and the line {@code fixed + perMb * MB}
+ * through the p50s, which is what the planner's link model takes (latency and effective bandwidth).
+ */
+public final class HopBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One size's one-way times in ms. */
+    public record Size(int bytes, double p50Ms, double p99Ms) {
+    }
+
+    /** The measured hop: sizes, and the least-squares line through their p50s. */
+    public record Result(List<Size> sizes, double fixedMs, double msPerMb) {
+
+        /** The link the planner should use: the measured fixed cost as latency, the per-byte cost as bandwidth. */
+        public Link link() {
+            return new Link(8000.0 / Math.max(1e-6, msPerMb), Math.max(0, fixedMs));
+        }
+
+        public Map<String, Object> json() {
+            Map<String, Object> o = new java.util.LinkedHashMap<>();
+            o.put("fixed_ms", round(fixedMs));
+            o.put("ms_per_mb", round(msPerMb));
+            o.put("effective_mbps", round(link().bandwidthMbps()));
+            o.put("sizes", sizes.stream().map(s -> Map.of("bytes", s.bytes(), "p50_ms", round(s.p50Ms()),
+                    "p99_ms", round(s.p99Ms()))).toList());
+            return o;
+        }
+    }
+
+    private HopBench() {
+    }
+
+    /** Runs the probe job on the cluster (its jar already uploaded as {@code jarId}) and reads its results. */
+    public static Result measure(FlinkRest rest, String jarId, ClusterState cluster, List<Integer> sizesKb,
+                                 int messages, PrintWriter out) throws Exception {
+        String topic = "hops-" + System.nanoTime();
+        String job = rest.runJar(jarId, HopJob.class.getName(), List.of("--bootstrap", cluster.bootstrap(), "--topic",
+                topic, "--sizes-kb", sizesKb.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow(),
+                "--messages", Integer.toString(messages), "--slot-labels"));
+        Map<Integer, Histogram> oneWay = new TreeMap<>();
+        int expected = messages * sizesKb.size();
+        int seen = 0;
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, topic, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(List.of(topic));
+            long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (seen < expected && System.nanoTime() < until) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    JsonNode j = JSON.readTree(r.value());
+                    // the first probes of each size warm the path up
+                    if (j.get("index").asInt() % messages >= Math.min(3, messages / 4)) {
+                        oneWay.computeIfAbsent(j.get("bytes").asInt(), b -> new Histogram(3))
+                                .recordValue(Math.max(1, Math.round(j.get("rtt_ms").asDouble() * 500)));
+                    }
+                    seen++;
+                }
+            }
+        } finally {
+            if (!List.of("FINISHED", "CANCELED", "FAILED").contains(rest.job(job).state())) {
+                rest.cancel(job);
+            }
+        }
+        if (seen < expected) {
+            throw new IllegalStateException("hop probe: " + seen + " of " + expected + " round trips came back");
+        }
+        List<Size> sizes = new ArrayList<>();
+        oneWay.forEach((bytes, h) -> sizes.add(new Size(bytes, h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0)));
+        double[] line = fit(sizes);
+        Result result = new Result(sizes, line[0], line[1]);
+        for (Size s : sizes) {
+            out.printf("hop %7d bytes: one way p50 %6.2f ms, p99 %6.2f ms%n", s.bytes(), s.p50Ms(), s.p99Ms());
+        }
+        out.printf("hop cost: %.2f ms + %.2f ms per MB (effective %.0f Mbit/s)%n", result.fixedMs(), result.msPerMb(),
+                result.link().bandwidthMbps());
+        return result;
+    }
+
+    /** Least squares {@code p50 = a + b * MB}. */
+    static double[] fit(List<Size> sizes) {
+        int n = sizes.size();
+        double mx = sizes.stream().mapToDouble(s -> s.bytes() / 1e6).average().orElse(0);
+        double my = sizes.stream().mapToDouble(Size::p50Ms).average().orElse(0);
+        double sxy = 0;
+        double sxx = 0;
+        for (Size s : sizes) {
+            sxy += (s.bytes() / 1e6 - mx) * (s.p50Ms() - my);
+            sxx += (s.bytes() / 1e6 - mx) * (s.bytes() / 1e6 - mx);
+        }
+        double b = n < 2 || sxx == 0 ? 0 : sxy / sxx;
+        return new double[] {my - b * mx, b};
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.halp.job.bench;
+
+import dev.halp.job.cluster.ClusterState;
+import dev.halp.job.cluster.CpuQuotas;
+import dev.halp.job.cluster.FlinkRest;
+import dev.halp.job.cluster.SubmitCommand;
+import dev.halp.job.stream.HalpJobMain;
+import dev.halp.kafka.camera.CameraSimulator;
+import dev.halp.kafka.record.FrameRecord;
+import dev.halp.kafka.record.Json;
+import dev.halp.kafka.record.ResultRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One scheme's job on the bench cluster for one round: submitted through the REST API, each role's CPU quota
+ * put on the TaskManager that runs it (the scheduler decides where participant {@code k} lands; the first
+ * warm-up result names it), then frames sent in bursts of the batch size, the next burst after the last
+ * result of the previous one, so latencies hold no queueing. Reports each burst's time and each role's CPU
+ * time per frame from its TaskManager's CPU group.
+ */
+final class SchemeRun {
+
+    /** What the bench's cluster is and what every run shares. */
+    record Context(FlinkRest rest, String jarId, ClusterState cluster, CpuQuotas quotas, Map<String, Double> roleQuota,
+                   String model, int height, int width, int batch, int warmupBursts, int bursts,
+                   List<String> jobOptions, PrintWriter out) {
+    }
+
+    /** Milliseconds from each burst's send to its last result; CPU ms per frame by role. */
+    record Outcome(String label, double[] burstMs, Map<String, Double> cpuMsPerFrame) {
+
+        double p(double percentile) {
+            double[] s = burstMs.clone();
+            Arrays.sort(s);
+            return s[(int) Math.min(s.length - 1, Math.floor(percentile / 100.0 * s.length))];
+        }
+
+        double p50() {
+            double[] s = burstMs.clone();
+            Arrays.sort(s);
+            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        }
+    }
+
+    private SchemeRun() {
+    }
+
+    static Outcome run(Context c, String label, List<String> schemeArgs) throws Exception {
+        String run = label + "-" + System.nanoTime();
+        List<String> args = new ArrayList<>(List.of("--bootstrap", c.cluster().bootstrap(), "--secondaries",
+                Integer.toString(c.cluster().secondaries()), "--model", c.model(), "--warmup-size",
+                c.height() + "x" + c.width(), "--deadline-ms", "300000", "--rescue-margin-ms", "0", "--start-from",
+                "latest", "--slot-labels", "--group-id", run, "--threads", "1", "--batch-size",
+                Integer.toString(c.batch()), "--batch-linger-ms", c.batch() > 1 ? "2000" : "0"));
+        args.addAll(c.jobOptions());
+        args.addAll(schemeArgs);
+        String job = c.rest().runJar(c.jarId(), HalpJobMain.class.getName(), args);
+        try {
+            FlinkRest.JobState js = SubmitCommand.awaitRunning(c.rest(), job, Duration.ofMinutes(5));
+            if (!js.allTasksRunning()) {
+                throw new IllegalStateException("the " + label + " job did not start: " + js.state());
+            }
+            return frames(c, label, run);
+        } finally {
+            c.rest().cancel(job);
+            long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!List.of("CANCELED", "FAILED", "FINISHED").contains(c.rest().job(job).state())
+                    && System.nanoTime() < until) {
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static Outcome frames(Context c, String label, String camera) throws Exception {
+        Map<String, String> roleOf = new HashMap<>();
+        Map<String, Long> cpuBefore = new HashMap<>();
+        List<Double> bursts = new ArrayList<>();
+        try (CameraSimulator cam = CameraSimulator.builder().setBootstrap(c.cluster().bootstrap()).setTopic("frames")
+                .optSize(c.width(), c.height()).optSeed(1).build();
+             KafkaConsumer<String, String> results = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.cluster().bootstrap(),
+                     ConsumerConfig.GROUP_ID_CONFIG, camera, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+                     new StringDeserializer(), new StringDeserializer())) {
+            results.subscribe(List.of("results"));
+            while (results.assignment().isEmpty()) {
+                results.poll(Duration.ofMillis(100));
+            }
+            results.seekToEnd(results.assignment());
+            results.assignment().forEach(results::position);
+            Thread.sleep(1000); // the job's source starts from "latest": let it see the current end first
+            int seq = 0;
+            for (int b = 0; b < c.warmupBursts() + c.bursts(); b++) {
+                if (b == c.warmupBursts()) {
+                    for (Map.Entry<String, String> tm : roleOf.entrySet()) {
+                        cpuBefore.put(tm.getKey(), c.quotas().usageNanos(c.cluster().cpuGroups().get(tm.getKey())));
+                    }
+                }
+                long t0 = System.nanoTime();
+                List<FrameRecord> sent = new ArrayList<>();
+                for (int i = 0; i < c.batch(); i++, seq++) {
+                    FrameRecord f = cam.frame(camera, seq, System.currentTimeMillis(), seq);
+                    cam.send(f);
+                    sent.add(f);
+                }
+                List<ResultRecord> got = await(results, sent);
+                double ms = (System.nanoTime() - t0) / 1e6;
+                if (b == 0) {
+                    applyRoleQuotas(c, got.get(0), roleOf);
+                }
+                if (b >= c.warmupBursts()) {
+                    bursts.add(ms);
+                }
+                c.out().printf("  %-6s burst %2d: %.1f ms %s%n", label, b, ms, perServer(got.get(0)));
+            }
+        }
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        for (Map.Entry<String, String> tm : roleOf.entrySet()) {
+            long used = c.quotas().usageNanos(c.cluster().cpuGroups().get(tm.getKey())) - cpuBefore.get(tm.getKey());
+            cpu.put(tm.getValue(), used / 1e6 / ((double) c.bursts() * c.batch()));
+        }
+        return new Outcome(label, bursts.stream().mapToDouble(Double::doubleValue).toArray(), cpu);
+    }
+
+    /** Each participant's quota onto the TaskManager the scheduler gave it (from a result's per-server report). */
+    private static void applyRoleQuotas(Context c, ResultRecord r, Map<String, String> roleOf) throws IOException {
+        for (Map.Entry<String, ResultRecord.EsReport> es : r.es.entrySet()) {
+            String tm = es.getValue().taskManager;
+            CpuQuotas.Group g = c.cluster().cpuGroups().get(tm);
+            Double quota = c.roleQuota().get(es.getKey());
+            if (g != null && quota != null) {
+                c.quotas().setQuota(g, quota);
+                roleOf.put(tm, es.getKey());
+            }
+        }
+    }
+
+    private static List<ResultRecord> await(KafkaConsumer<String, String> results, List<FrameRecord> frames) {
+        Map<Long, ResultRecord> got = new HashMap<>();
+        String camera = frames.get(0).cameraId;
+        long until = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (got.size() < frames.size() && System.nanoTime() < until) {
+            for (ConsumerRecord<String, String> rec : results.poll(Duration.ofMillis(20))) {
+                ResultRecord r = Json.read(rec.value(), ResultRecord.class);
+                if (r.cameraId.equals(camera) && frames.stream().anyMatch(f -> f.sequence == r.sequence)) {
+                    got.put(r.sequence, r);
+                }
+            }
+        }
+        if (got.size() < frames.size()) {
+            throw new IllegalStateException("results of " + got.size() + " of " + frames.size() + " frames of " + camera
+                    + " within 5 minutes");
+        }
+        return frames.stream().map(f -> got.get(f.sequence)).toList();
+    }
+
+    private static String perServer(ResultRecord r) {
+        StringBuilder b = new StringBuilder();
+        r.es.forEach((es, x) -> b.append(String.format(" %s@%s %.0f+%.0fms", es, x.taskManager, x.computeMs, x.waitMs)));
+        return b.toString().trim();
+    }
+}
