@@ -7,6 +7,9 @@ import dev.halp.job.cluster.FlinkRest;
 import dev.halp.job.stream.HopJob;
 import dev.halp.partitioner.cost.Link;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,9 +61,12 @@ public final class HopBench {
     public static Result measure(FlinkRest rest, String jarId, ClusterState cluster, List<Integer> sizesKb,
                                  int messages, PrintWriter out) throws Exception {
         String topic = "hops-" + System.nanoTime();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
         String job = rest.runJar(jarId, HopJob.class.getName(), List.of("--bootstrap", cluster.bootstrap(), "--topic",
                 topic, "--sizes-kb", sizesKb.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow(),
-                "--messages", Integer.toString(messages), "--slot-labels"));
+                "--messages", Integer.toString(messages), "--interval-ms", "600", "--slot-labels"));
         Map<Integer, Histogram> oneWay = new TreeMap<>();
         int expected = messages * sizesKb.size();
         int seen = 0;
@@ -71,10 +77,15 @@ public final class HopBench {
             c.subscribe(List.of(topic));
             long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (seen < expected && System.nanoTime() < until) {
+                String state = rest.job(job).state();
+                if (List.of("FAILED", "CANCELED").contains(state)) {
+                    throw new IllegalStateException("the hop probe job " + job + " is " + state
+                            + " (see the cluster's jobmanager.log)");
+                }
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
                     JsonNode j = JSON.readTree(r.value());
-                    // the first probes of each size warm the path up
-                    if (j.get("index").asInt() % messages >= Math.min(3, messages / 4)) {
+                    // the first rounds of probes warm the path up
+                    if (j.get("index").asInt() / sizesKb.size() >= Math.min(3, messages / 4)) {
                         oneWay.computeIfAbsent(j.get("bytes").asInt(), b -> new Histogram(3))
                                 .recordValue(Math.max(1, Math.round(j.get("rtt_ms").asDouble() * 500)));
                     }
@@ -82,8 +93,10 @@ public final class HopBench {
                 }
             }
         } finally {
-            if (!List.of("FINISHED", "CANCELED", "FAILED").contains(rest.job(job).state())) {
+            try {
                 rest.cancel(job);
+            } catch (java.io.IOException finishedMeanwhile) {
+                // a job that already ended cannot be cancelled (HTTP 409): nothing left to stop
             }
         }
         if (seen < expected) {

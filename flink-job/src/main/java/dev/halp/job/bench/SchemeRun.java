@@ -138,6 +138,9 @@ final class SchemeRun {
     private static void applyRoleQuotas(Context c, ResultRecord r, Map<String, String> roleOf) throws IOException {
         for (Map.Entry<String, ResultRecord.EsReport> es : r.es.entrySet()) {
             String tm = es.getValue().taskManager;
+            if (tm == null) {
+                continue; // a participant without work in this scheme
+            }
             CpuQuotas.Group g = c.cluster().cpuGroups().get(tm);
             Double quota = c.roleQuota().get(es.getKey());
             if (g != null && quota != null) {

@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 
 /** Benchmarks that print ratios measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (ratios measured in one run).",
-        subcommands = {BenchCommand.Overhead.class, BenchCommand.Speedup.class, BenchCommand.Faults.class})
+        subcommands = {BenchCommand.Overhead.class, BenchCommand.Speedup.class, BenchCommand.Hops.class,
+                BenchCommand.Faults.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -158,6 +159,74 @@ final class BenchCommand implements Runnable {
                     java.util.List.copyOf(jobOptions)), spec.commandLine().getOut()).run();
             if (json) {
                 spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(r));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "hops", mixinStandardHelpOptions = true,
+            description = "One exchange of rows between two TaskManagers through Flink (the job's message type and "
+                    + "buffer timeout), on a cluster of its own: one-way p50/p99 by size and the line the planner uses.")
+    static final class Hops implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--sizes-kb", split = ",", defaultValue = "16,256,1024,4096",
+                description = "message sizes in kB (default: ${DEFAULT-VALUE})")
+        java.util.List<Integer> sizesKb;
+
+        @Option(names = "--messages", defaultValue = "20", description = "round trips per size (default: ${DEFAULT-VALUE})")
+        int messages;
+
+        @Option(names = "--cpu-quota", description = "cores per TaskManager (one number, or host=..,es0=..); none by default")
+        String cpuQuota;
+
+        @Option(names = "--bandwidth-mbps", defaultValue = "1000", description = "emulated link rate (default: ${DEFAULT-VALUE})")
+        int bandwidthMbps;
+
+        @Option(names = "--no-netns", description = "TaskManagers on loopback instead of shaped links in network namespaces")
+        boolean noNetns;
+
+        @Option(names = "--dir", defaultValue = "${sys:java.io.tmpdir}/halp-bench-hops", description = "(default: ${DEFAULT-VALUE})")
+        java.nio.file.Path dir;
+
+        @Option(names = "--json", description = "end with one JSON object")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (messages < 4 || sizesKb.isEmpty() || sizesKb.stream().anyMatch(k -> k < 1) || bandwidthMbps < 1) {
+                throw Options.bad(spec, messages < 4 ? "--messages" : bandwidthMbps < 1 ? "--bandwidth-mbps"
+                        : "--sizes-kb", "out of range");
+            }
+            java.nio.file.Path jar = dev.halp.job.cluster.SubmitCommand.defaultJar();
+            if (!java.nio.file.Files.isRegularFile(jar)) {
+                throw Options.bad(spec, "--jar", "job jar not found: " + jar + " (mvn -B -DskipTests package)");
+            }
+            boolean netns = !noNetns && "root".equals(System.getProperty("user.name"));
+            dev.halp.job.cluster.ClusterSpec cluster;
+            try {
+                cluster = new dev.halp.job.cluster.ClusterSpec(dir.resolve("cluster"), 1, 1, 0, 0, netns, bandwidthMbps,
+                        0, false, "3072m", System.getProperty("java.class.path"),
+                        dev.halp.job.cluster.ClusterSpec.parseCpuQuota(cpuQuota, 1));
+            } catch (IllegalArgumentException e) {
+                throw Options.bad(spec, "--cpu-quota", e.getMessage().replaceFirst("^--cpu-quota: ", ""));
+            }
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            var state = dev.halp.job.cluster.LocalCluster.start(cluster, out);
+            try {
+                var rest = new dev.halp.job.cluster.FlinkRest(state.restUrl());
+                var r = dev.halp.job.bench.HopBench.measure(rest, rest.uploadJar(jar), state, sizesKb, messages, out);
+                if (json) {
+                    Map<String, Object> o = new java.util.LinkedHashMap<>(r.json());
+                    o.put("bandwidth_mbps", bandwidthMbps);
+                    o.put("netns", netns);
+                    o.put("cpu_quota", cluster.cpuQuota());
+                    out.println(new ObjectMapper().writeValueAsString(o));
+                }
+            } finally {
+                dev.halp.job.cluster.LocalCluster.stop(dir.resolve("cluster"), out);
             }
             return 0;
         }

@@ -44,9 +44,10 @@ public record ClusterSpec(Path dir, int secondaries, int hostSlots, int restPort
         require(classpath != null && !classpath.isBlank(), "classpath", "empty");
         cpuQuota = Map.copyOf(cpuQuota);
         int cores = Runtime.getRuntime().availableProcessors();
+        java.util.List<String> names = names(secondaries);
         for (Map.Entry<String, Double> q : cpuQuota.entrySet()) {
-            require(taskManagers().contains(q.getKey()), "--cpu-quota", "no TaskManager '" + q.getKey()
-                    + "' (TaskManagers: " + String.join(", ", taskManagers()) + ")");
+            require(names.contains(q.getKey()), "--cpu-quota", "no TaskManager '" + q.getKey()
+                    + "' (TaskManagers: " + String.join(", ", names) + ")");
             require(q.getValue() >= 0.01 && q.getValue() <= cores, "--cpu-quota", q.getKey() + "=" + q.getValue()
                     + ": a quota is between 0.01 and " + cores + " cores");
         }
@@ -83,6 +84,10 @@ public record ClusterSpec(Path dir, int secondaries, int hostSlots, int restPort
 
     /** Names of the TaskManagers, host first: their {@code taskmanager.resource-id}. */
     public java.util.List<String> taskManagers() {
+        return names(secondaries);
+    }
+
+    private static java.util.List<String> names(int secondaries) {
         java.util.List<String> names = new java.util.ArrayList<>();
         names.add("host");
         for (int i = 0; i < secondaries; i++) {

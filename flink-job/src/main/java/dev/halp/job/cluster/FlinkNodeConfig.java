@@ -21,7 +21,7 @@ import java.util.Map;
  * memory flags and dynamic properties that Flink's {@code bin/config.sh} would derive (the same
  * {@code *ProcessUtils} calls as {@code BashJavaUtils}): TaskManagerRunner refuses to start without them.
  */
-final class FlinkNodeConfig {
+public final class FlinkNodeConfig {
 
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final Path confDir;
@@ -50,6 +50,9 @@ final class FlinkNodeConfig {
         return c;
     }
 
+    /** Network buffer size of the TaskManagers (also the embedded run's). */
+    public static final String NETWORK_SEGMENT = "256kb";
+
     static FlinkNodeConfig taskManager(Path confDir, String jobManagerAddress, int rpcPort, String name, String address,
                                        int slots, String memory, Path tmp) {
         FlinkNodeConfig c = new FlinkNodeConfig(confDir, jobManagerAddress, rpcPort);
@@ -63,6 +66,9 @@ final class FlinkNodeConfig {
         c.settings.put("taskmanager.memory.managed.size", "64m");
         c.settings.put("taskmanager.memory.task.off-heap.size", "768m");
         c.settings.put("io.tmp.dirs", tmp.toString());
+        // rows messages are hundreds of kB to MBs: 256 kB network buffers move them with 8x fewer hand-offs than the
+        // default 32 kB (bench hops on loopback: 13.5 -> 8.4 ms per MB)
+        c.settings.put("taskmanager.memory.segment-size", NETWORK_SEGMENT);
         // labels for jobs submitted with --slot-labels: one edge server per TaskManager, extra merges on the host's
         boolean host = slots > 1;
         c.settings.put("external-resources", host ? "halp-edge;halp-host" : "halp-edge");

@@ -74,6 +74,8 @@ public final class EmbeddedRun {
         // one TaskManager per edge server, plus one per extra merge + head instance of the host
         conf.set(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, options.slotsNeeded());
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
+        conf.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE,
+                org.apache.flink.configuration.MemorySize.parse(dev.halp.job.cluster.FlinkNodeConfig.NETWORK_SEGMENT));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         StreamingJob.configure(env, options);

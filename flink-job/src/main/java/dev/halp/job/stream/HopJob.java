@@ -53,8 +53,8 @@ public final class HopJob {
         Placement place = new Placement(o.slotLabels);
         long count = (long) o.messages * o.sizesKb.size();
         int[] sizes = o.sizesKb.stream().mapToInt(kb -> kb * 1024).toArray();
-        int perSize = o.messages;
-        GeneratorFunction<Long, RowsMessage> probe = i -> probe(sizes[(int) (i / perSize)], i);
+        // sizes interleaved, so that warming up and drift touch every size alike
+        GeneratorFunction<Long, RowsMessage> probe = i -> probe(sizes[(int) (i % sizes.length)], i);
         SingleOutputStreamOperator<RowsMessage> source = env.fromSource(new DataGeneratorSource<>(probe, count,
                         RateLimiterStrategy.perSecond(1000.0 / o.intervalMs), TypeInformation.of(RowsMessage.class)),
                 WatermarkStrategy.noWatermarks(), "hop probes").setParallelism(1);
