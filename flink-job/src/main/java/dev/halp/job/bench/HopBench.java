@@ -3,6 +3,7 @@ package dev.halp.job.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halp.job.cluster.ClusterState;
+import dev.halp.job.cluster.CpuQuotas;
 import dev.halp.job.cluster.FlinkRest;
 import dev.halp.job.stream.HopJob;
 import dev.halp.partitioner.cost.Link;
@@ -35,19 +36,34 @@ public final class HopBench {
     public record Size(int bytes, double p50Ms, double p99Ms) {
     }
 
-    /** The measured hop: sizes, and the least-squares line through their p50s. */
-    public record Result(List<Size> sizes, double fixedMs, double msPerMb) {
+    /**
+     * The measured hop: sizes, the least-squares line through their one-way p50s, and the milliseconds each
+     * end's TaskManager was busy per MB it sent or received (its CPU time from its CPU group, over its quota;
+     * NaN without CPU groups).
+     */
+    public record Result(List<Size> sizes, double fixedMs, double msPerMb, double deviceMsPerMb, double nominalMbps) {
 
-        /** The link the planner should use: the measured fixed cost as latency, the per-byte cost as bandwidth. */
+        /**
+         * The link the planner should use: the fixed cost as latency; per MB, what the one-way line leaves once
+         * both ends' device time is taken out, and never faster than the link's nominal rate.
+         */
         public Link link() {
-            return new Link(8000.0 / Math.max(1e-6, msPerMb), Math.max(0, fixedMs));
+            double device = Double.isNaN(deviceMsPerMb) ? 0 : deviceMsPerMb;
+            double wire = Math.max(8000.0 / nominalMbps, msPerMb - 2 * device);
+            return new Link(8000.0 / wire, Math.max(0, fixedMs));
+        }
+
+        /** What each end's device spends per MB moved, for {@code Cluster.exchangeMsPerMb}. */
+        public double exchangeMsPerMb() {
+            return Double.isNaN(deviceMsPerMb) ? 0 : deviceMsPerMb;
         }
 
         public Map<String, Object> json() {
             Map<String, Object> o = new java.util.LinkedHashMap<>();
             o.put("fixed_ms", round(fixedMs));
             o.put("ms_per_mb", round(msPerMb));
-            o.put("effective_mbps", round(link().bandwidthMbps()));
+            o.put("device_ms_per_mb_each_end", round(exchangeMsPerMb()));
+            o.put("link_mbps", round(link().bandwidthMbps()));
             o.put("sizes", sizes.stream().map(s -> Map.of("bytes", s.bytes(), "p50_ms", round(s.p50Ms()),
                     "p99_ms", round(s.p99Ms()))).toList());
             return o;
@@ -59,7 +75,12 @@ public final class HopBench {
 
     /** Runs the probe job on the cluster (its jar already uploaded as {@code jarId}) and reads its results. */
     public static Result measure(FlinkRest rest, String jarId, ClusterState cluster, List<Integer> sizesKb,
-                                 int messages, PrintWriter out) throws Exception {
+                                 int messages, int nominalMbps, PrintWriter out) throws Exception {
+        CpuQuotas quotas = cluster.cpuGroups().isEmpty() ? null : CpuQuotas.detect();
+        // the TaskManagers' background, idle, to take out of what the probes cost them
+        double idlePerMs = quotas == null ? 0 : cpuRate(quotas, cluster, 3000);
+        long cpu0 = quotas == null ? 0 : cpuNanos(quotas, cluster);
+        long t0 = System.nanoTime();
         String topic = "hops-" + System.nanoTime();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
@@ -102,17 +123,42 @@ public final class HopBench {
         if (seen < expected) {
             throw new IllegalStateException("hop probe: " + seen + " of " + expected + " round trips came back");
         }
+        double deviceMsPerMb = Double.NaN;
+        if (quotas != null) {
+            double busyMs = (cpuNanos(quotas, cluster) - cpu0) / 1e6 - idlePerMs * (System.nanoTime() - t0) / 1e6;
+            double mb = (double) messages * sizesKb.stream().mapToInt(Integer::intValue).sum() * 1024 / 1e6;
+            double quota = quotas.quota(cluster.cpuGroups().values().iterator().next());
+            // every probe crosses twice, and every crossing costs a sender and a receiver
+            deviceMsPerMb = Math.max(0, busyMs) / (4 * mb) / (quota > 0 ? quota : 1);
+        }
         List<Size> sizes = new ArrayList<>();
         oneWay.forEach((bytes, h) -> sizes.add(new Size(bytes, h.getValueAtPercentile(50) / 1000.0,
                 h.getValueAtPercentile(99) / 1000.0)));
         double[] line = fit(sizes);
-        Result result = new Result(sizes, line[0], line[1]);
+        Result result = new Result(sizes, line[0], line[1], deviceMsPerMb, nominalMbps);
         for (Size s : sizes) {
             out.printf("hop %7d bytes: one way p50 %6.2f ms, p99 %6.2f ms%n", s.bytes(), s.p50Ms(), s.p99Ms());
         }
-        out.printf("hop cost: %.2f ms + %.2f ms per MB (effective %.0f Mbit/s)%n", result.fixedMs(), result.msPerMb(),
+        out.printf("hop cost: %.2f ms + %.2f ms per MB one way; each end's device busy %.2f ms per MB; link as "
+                        + "planned %.0f Mbit/s%n", result.fixedMs(), result.msPerMb(), result.exchangeMsPerMb(),
                 result.link().bandwidthMbps());
         return result;
+    }
+
+    private static long cpuNanos(CpuQuotas quotas, ClusterState cluster) throws java.io.IOException {
+        long sum = 0;
+        for (CpuQuotas.Group g : cluster.cpuGroups().values()) {
+            sum += quotas.usageNanos(g);
+        }
+        return sum;
+    }
+
+    /** CPU milliseconds per wall millisecond of all TaskManagers together, over {@code ms}. */
+    private static double cpuRate(CpuQuotas quotas, ClusterState cluster, long ms) throws Exception {
+        long a = cpuNanos(quotas, cluster);
+        long t = System.nanoTime();
+        Thread.sleep(ms);
+        return (cpuNanos(quotas, cluster) - a) / (double) (System.nanoTime() - t);
     }
 
     /** Least squares {@code p50 = a + b * MB}. */

@@ -94,7 +94,8 @@ final class BenchCommand implements Runnable {
                 description = "measured bursts per scheme and round (a burst is --batch-size frames) (default: ${DEFAULT-VALUE})")
         int frames;
 
-        @Option(names = "--warmup-frames", defaultValue = "2", description = "bursts sent first and not measured (default: ${DEFAULT-VALUE})")
+        @Option(names = "--warmup-frames", defaultValue = "3",
+                description = "bursts sent first and not measured: each run is a new job, compiled anew (default: ${DEFAULT-VALUE})")
         int warmupFrames;
 
         @Option(names = "--batch-size", defaultValue = "1",
@@ -217,7 +218,8 @@ final class BenchCommand implements Runnable {
             var state = dev.halp.job.cluster.LocalCluster.start(cluster, out);
             try {
                 var rest = new dev.halp.job.cluster.FlinkRest(state.restUrl());
-                var r = dev.halp.job.bench.HopBench.measure(rest, rest.uploadJar(jar), state, sizesKb, messages, out);
+                var r = dev.halp.job.bench.HopBench.measure(rest, rest.uploadJar(jar), state, sizesKb, messages,
+                        bandwidthMbps, out);
                 if (json) {
                     Map<String, Object> o = new java.util.LinkedHashMap<>(r.json());
                     o.put("bandwidth_mbps", bandwidthMbps);

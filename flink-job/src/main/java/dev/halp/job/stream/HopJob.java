@@ -37,7 +37,7 @@ public final class HopJob {
     int messages;
     @Option(names = "--interval-ms", defaultValue = "100", description = "time between probes (one in flight)")
     int intervalMs;
-    @Option(names = "--buffer-timeout-ms", defaultValue = "1")
+    @Option(names = "--buffer-timeout-ms", defaultValue = "0")
     long bufferTimeoutMs;
     @Option(names = "--slot-labels", description = "edge-server slots on labelled TaskManagers, as the job")
     boolean slotLabels;

@@ -12,11 +12,23 @@ import java.util.List;
  * @param frameBytesPerValue bytes per value of the input frame on the wire (4: fp32 as the executor
  *                           sends it; 1 would be camera RGB8 normalised on the receiver)
  * @param bytesPerValue      bytes per value of feature maps on the wire (4: fp32)
+ * @param exchangeMsPerMb    milliseconds each end's device is busy per MB it sends or receives (serialising and
+ *                           copying rows in the stream processor: the sender before the link, the receiver
+ *                           after); 0 when exchanges cost the devices nothing
  */
 public record Cluster(DeviceProfile host, List<DeviceProfile> secondaries, Network network,
-                      int frameBytesPerValue, int bytesPerValue) {
+                      int frameBytesPerValue, int bytesPerValue, double exchangeMsPerMb) {
+
+    /** A cluster whose exchanges cost the devices nothing. */
+    public Cluster(DeviceProfile host, List<DeviceProfile> secondaries, Network network, int frameBytesPerValue,
+                   int bytesPerValue) {
+        this(host, secondaries, network, frameBytesPerValue, bytesPerValue, 0);
+    }
 
     public Cluster {
+        if (!(exchangeMsPerMb >= 0)) {
+            throw new IllegalArgumentException("exchange cost must not be negative, got " + exchangeMsPerMb);
+        }
         secondaries = List.copyOf(secondaries);
         if (network.size() != secondaries.size()) {
             throw new IllegalArgumentException(secondaries.size() + " secondaries but " + network.size() + " links");
@@ -41,10 +53,11 @@ public record Cluster(DeviceProfile host, List<DeviceProfile> secondaries, Netwo
 
     /** The host and its first {@code n} secondaries. */
     public Cluster first(int n) {
-        return new Cluster(host, secondaries.subList(0, n), network.first(n), frameBytesPerValue, bytesPerValue);
+        return new Cluster(host, secondaries.subList(0, n), network.first(n), frameBytesPerValue, bytesPerValue,
+                exchangeMsPerMb);
     }
 
     public Cluster withNetwork(Network other) {
-        return new Cluster(host, secondaries, other, frameBytesPerValue, bytesPerValue);
+        return new Cluster(host, secondaries, other, frameBytesPerValue, bytesPerValue, exchangeMsPerMb);
     }
 }

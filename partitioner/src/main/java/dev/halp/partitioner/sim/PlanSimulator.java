@@ -91,10 +91,17 @@ public final class PlanSimulator {
                 int[] deps = deps(held.get(t.from()), t.rows());
                 boolean up = t.from().isHost();
                 Link link = cluster.network().link(up ? t.to().index() : t.from().index());
+                long bytes = rowBytes * t.rows().size();
+                String label = labels ? "b" + b + " " + t.from() + "->" + t.to() + " " + t.rows() : "";
+                // the sender's device writes the rows out before the link carries them, the receiver's reads them in
+                double deviceMs = cluster.exchangeMsPerMb() * bytes / 1e6;
+                if (deviceMs > 0) {
+                    deps = new int[] {g.add(task, Resources.device(t.from()), deviceMs, 0, label, deps)};
+                }
                 int op = g.add(task, up ? Resources.HOST_UPLINK : Resources.HOST_DOWNLINK,
-                        link.serialisationMillis(rowBytes * t.rows().size()), link.latencyMs(),
-                        labels ? "b" + b + " " + t.from() + "->" + t.to() + " " + t.rows() : "", deps);
-                held.computeIfAbsent(t.to(), k -> new ArrayList<>()).add(new Holding(t.rows(), op));
+                        link.serialisationMillis(bytes), link.latencyMs(), label, deps);
+                int arrived = deviceMs > 0 ? g.add(task, Resources.device(t.to()), deviceMs, 0, label, op) : op;
+                held.computeIfAbsent(t.to(), k -> new ArrayList<>()).add(new Holding(t.rows(), arrived));
             }
             if (b == blocks) {
                 break;
