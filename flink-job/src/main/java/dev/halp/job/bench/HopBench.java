@@ -79,8 +79,13 @@ public final class HopBench {
         CpuQuotas quotas = cluster.cpuGroups().isEmpty() ? null : CpuQuotas.detect();
         // the TaskManagers' background, idle, to take out of what the probes cost them
         double idlePerMs = quotas == null ? 0 : cpuRate(quotas, cluster, 3000);
-        long cpu0 = quotas == null ? 0 : cpuNanos(quotas, cluster);
-        long t0 = System.nanoTime();
+        // the window for CPU time: from the first probe after the warm-up rounds (the job deployed, its code
+        // compiled) to the last; the probes that arrive in it are the bytes it moved
+        long cpu0 = 0;
+        long t0 = 0;
+        long bytesInWindow = 0;
+        long cpu1 = 0;
+        long t1 = 0;
         String topic = "hops-" + System.nanoTime();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
@@ -107,6 +112,14 @@ public final class HopBench {
                     JsonNode j = JSON.readTree(r.value());
                     // the first rounds of probes warm the path up
                     if (j.get("index").asInt() / sizesKb.size() >= Math.min(3, messages / 4)) {
+                        if (t0 == 0) {
+                            cpu0 = quotas == null ? 0 : cpuNanos(quotas, cluster);
+                            t0 = System.nanoTime();
+                        } else {
+                            bytesInWindow += j.get("bytes").asLong();
+                            cpu1 = quotas == null ? 0 : cpuNanos(quotas, cluster);
+                            t1 = System.nanoTime();
+                        }
                         oneWay.computeIfAbsent(j.get("bytes").asInt(), b -> new Histogram(3))
                                 .recordValue(Math.max(1, Math.round(j.get("rtt_ms").asDouble() * 500)));
                     }
@@ -125,8 +138,8 @@ public final class HopBench {
         }
         double deviceMsPerMb = Double.NaN;
         if (quotas != null) {
-            double busyMs = (cpuNanos(quotas, cluster) - cpu0) / 1e6 - idlePerMs * (System.nanoTime() - t0) / 1e6;
-            double mb = (double) messages * sizesKb.stream().mapToInt(Integer::intValue).sum() * 1024 / 1e6;
+            double busyMs = (cpu1 - cpu0) / 1e6 - idlePerMs * (t1 - t0) / 1e6;
+            double mb = bytesInWindow / 1e6;
             double quota = quotas.quota(cluster.cpuGroups().values().iterator().next());
             // every probe crosses twice, and every crossing costs a sender and a receiver
             deviceMsPerMb = Math.max(0, busyMs) / (4 * mb) / (quota > 0 ? quota : 1);

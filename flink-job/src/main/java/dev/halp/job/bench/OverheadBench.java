@@ -1,6 +1,5 @@
 package dev.halp.job.bench;
 
-import dev.halp.kafka.broker.EmbeddedKafkaBroker;
 import dev.halp.kafka.camera.CameraSimulator;
 import dev.halp.kafka.record.FrameCodec;
 import dev.halp.kafka.record.FramePixels;
@@ -35,11 +34,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pipeline's cost: steady-state frames per second of the Flink job with the Local scheme (Kafka in,
- * decode, the host's stage, merge and head, Kafka out) against a plain loop of DJL forward passes on the same
- * frames with the same threads. Measured in rounds that alternate the two sides in one process (the job and
- * the broker stay up, idle, while the loop runs), and the ratio is the median of the rounds' ratios: a
- * machine whose speed drifts over minutes would otherwise put its drift into the ratio.
+ * The pipeline's cost: the Flink job with the Local scheme (Kafka in, decode, the host's stage, merge and
+ * head, Kafka out) against a plain loop of DJL forward passes on the same frames with the same threads, as
+ * steady-state frames per second and as CPU time per frame. Measured in rounds that alternate the two sides in
+ * one process (the job stays up, idle, while the loop runs), and each ratio is the median of the rounds'
+ * ratios: a machine whose speed drifts over minutes would otherwise put its drift into the ratio. CPU time is
+ * this process's own (the broker runs in a JVM of its own, so its work is not counted): wall-clock rates on a
+ * shared 2-core machine move by tens of percent, CPU per frame by a few.
  */
 public final class OverheadBench {
 
@@ -70,20 +71,32 @@ public final class OverheadBench {
         List<Double> djl = new ArrayList<>();
         List<Double> flink = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> djlCpu = new ArrayList<>();
+        List<Double> flinkCpu = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
         try (CnnModel m = CnnModel.builder().setSpec(spec).optSeed(7).optThreads(threads).build();
              RunningJob job = new RunningJob()) {
             for (int i = 0; i < Math.min(2, input.size()); i++) {
                 infer(m, spec, input.get(i));
             }
             for (int r = 0; r < rounds; r++) {
+                job.prepare(input, r);
+                long cpu0 = cpuNanos();
                 djl.add(plainLoop(m, spec, input));
+                djlCpu.add((cpuNanos() - cpu0) / 1e6 / input.size());
+                cpu0 = cpuNanos();
                 flink.add(job.framesPerSecond(input, r));
+                flinkCpu.add((cpuNanos() - cpu0) / 1e6 / input.size());
                 ratios.add(flink.get(r) / djl.get(r));
-                out.printf("round %d: plain DJL loop %.2f frames/s, Flink job (local scheme, Kafka in and out) %.2f frames/s,"
-                        + " ratio %.3f%n", r + 1, djl.get(r), flink.get(r), ratios.get(r));
+                cpuRatios.add(djlCpu.get(r) / flinkCpu.get(r));
+                out.printf("round %d: plain DJL loop %.2f frames/s %.0f CPU-ms/frame, Flink job (local scheme, Kafka in "
+                                + "and out) %.2f frames/s %.0f CPU-ms/frame; ratios %.3f (rate), %.3f (plain/job CPU)%n",
+                        r + 1, djl.get(r), djlCpu.get(r), flink.get(r), flinkCpu.get(r), ratios.get(r), cpuRatios.get(r));
             }
         }
         double ratio = median(ratios);
+        double cpuRatio = median(cpuRatios);
+        double cpuSpread = cpuRatios.stream().mapToDouble(x -> Math.abs(x / cpuRatio - 1)).max().orElse(0);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", model);
         o.put("height", height);
@@ -95,10 +108,23 @@ public final class OverheadBench {
         o.put("flink_fps", round(median(flink)));
         o.put("round_ratios", ratios.stream().map(OverheadBench::round).toList());
         o.put("ratio", round(ratio));
+        o.put("djl_cpu_ms_per_frame", round(median(djlCpu)));
+        o.put("flink_cpu_ms_per_frame", round(median(flinkCpu)));
+        o.put("round_cpu_ratios", cpuRatios.stream().map(OverheadBench::round).toList());
+        o.put("cpu_ratio", round(cpuRatio));
+        o.put("cpu_ratio_max_deviation_from_median", round(cpuSpread));
         out.printf("plain DJL loop: %.2f frames/s (median)%n", median(djl));
         out.printf("Flink job (local scheme, Kafka in and out): %.2f frames/s (median)%n", median(flink));
         out.printf("ratio Flink / plain DJL: %.3f (median of %d rounds)%n", ratio, rounds);
+        out.printf("CPU per frame: plain DJL %.0f ms, Flink job %.0f ms; plain / job %.3f (median; rounds within %.1f%%)%n",
+                median(djlCpu), median(flinkCpu), cpuRatio, 100 * cpuSpread);
         return o;
+    }
+
+    /** This process's CPU time, all threads. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double plainLoop(CnnModel m, ModelSpec spec, List<FrameRecord> input) {
@@ -122,19 +148,19 @@ public final class OverheadBench {
 
     /** The broker and the Local-scheme job, started once and warmed up with two frames. */
     private final class RunningJob implements AutoCloseable {
-        private final EmbeddedKafkaBroker broker;
+        private final ChildBroker broker;
         private final JobOptions o = new JobOptions();
         private final JobClient job;
         private final KafkaProducer<byte[], byte[]> producer;
         private final KafkaConsumer<String, String> consumer;
 
         RunningJob() throws Exception {
-            broker = EmbeddedKafkaBroker.forTests().start();
+            broker = ChildBroker.start();
             new picocli.CommandLine(o).parseArgs("--model", model, "--scheme", "local", "--secondaries", "1",
                     "--threads", String.valueOf(threads), "--deadline-ms", "600000", "--deadline-clock", "ingest",
                     "--warmup-size", height + "x" + width, "--bootstrap", broker.bootstrapServers());
             o.validate();
-            broker.createTopics(1, o.topics());
+            broker.createTopics(List.of(o.topics()));
             Configuration conf = new Configuration();
             conf.set(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, 2);
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
@@ -157,12 +183,16 @@ public final class OverheadBench {
             awaitResults(consumer, 2, job);
         }
 
+        /** Encodes round {@code round}'s frames (the camera's work, not the job's) before anything is timed. */
+        void prepare(List<FrameRecord> input, int round) {
+            input.forEach(f -> encoded(f, round));
+        }
+
         /** Sends every frame at once (as round {@code round}'s camera) and times the results' stream. */
         double framesPerSecond(List<FrameRecord> input, int round) throws Exception {
             for (FrameRecord f : input) {
-                FrameRecord copy = CameraSimulator.synthetic("round-" + round, f.sequence, System.currentTimeMillis(),
-                        f.width, f.height, 100 + f.sequence);
-                producer.send(new ProducerRecord<>(o.framesTopic, FrameCodec.encode(copy)));
+                // the camera's work (drawing and encoding a frame) is not the job's: done before the clock runs
+                producer.send(new ProducerRecord<>(o.framesTopic, encoded(f, round)));
             }
             producer.flush();
             long[] span = awaitResults(consumer, input.size(), job);
@@ -179,6 +209,14 @@ public final class OverheadBench {
                 broker.close();
             }
         }
+    }
+
+    private final Map<String, byte[]> encodedFrames = new java.util.HashMap<>();
+
+    /** Frame {@code f} as round {@code round}'s camera, encoded once per round before its timing starts. */
+    private byte[] encoded(FrameRecord f, int round) {
+        return encodedFrames.computeIfAbsent(round + "/" + f.sequence, k -> FrameCodec.encode(CameraSimulator.synthetic(
+                "round-" + round, f.sequence, System.currentTimeMillis(), f.width, f.height, 100 + f.sequence)));
     }
 
     /** Waits for {@code n} results; returns the nano times of the first and the last. */

@@ -33,7 +33,7 @@ record QuotaProfile(double cores, DeviceProfile device, double headMs, double wh
                     .filter(a -> a.startsWith("-D") || a.startsWith("--add-")).toList());
             cmd.addAll(List.of("-Xmx4g", "-cp", System.getProperty("java.class.path"), "dev.halp.job.cli.Halp",
                     "profile", "--model", model, "--height", Integer.toString(height), "--width",
-                    Integer.toString(width), "--threads", "1", "--points", "6", "--repeats", "3", "--out",
+                    Integer.toString(width), "--threads", "1", "--points", "6", "--repeats", "5", "--out",
                     file.toString()));
             Path log = dir.resolve(file.getFileName() + ".log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -29,6 +29,8 @@ final class ProcessLauncher {
         Path logFile = dir.resolve("logs").resolve(name + ".log");
         List<String> cmd = new ArrayList<>(memory.jvm());
         cmd.add("-Dlog.file=" + logFile);
+        // garbage collections with their pauses, beside the log: what a slow frame on a small server often is
+        cmd.add("-Xlog:gc:file=" + dir.resolve("logs").resolve(name + "-gc.log") + ":uptime,tags");
         cmd.add("-Dlog4j.configurationFile=file:" + conf.confDir().resolve("log4j.properties"));
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-DOPT_OUT_TRACKING=true");

@@ -79,7 +79,12 @@ public final class PlanSimulator {
         int[] channels = model.channels();
         int[] widths = model.widths(plan.width());
         Map<Participant, List<Holding>> held = new HashMap<>();
-        held.put(Participant.HOST, new ArrayList<>(List.of(new Holding(RowRange.of(0, plan.height()), -1))));
+        // the frame enters through the stream processor too: written out by the split, read in by the host's stage
+        double intake = 2 * cluster.exchangeMsPerMb() * plan.height() * widths[0] * channels[0]
+                * cluster.frameBytesPerValue() / 1e6;
+        int frameOp = intake > 0 ? g.add(task, Resources.device(Participant.HOST), intake, 0,
+                labels ? "frame intake" : "") : -1;
+        held.put(Participant.HOST, new ArrayList<>(List.of(new Holding(RowRange.of(0, plan.height()), frameOp))));
         int blocks = plan.blocks().size();
         for (int b = 0; b <= blocks; b++) {
             int layer = b < blocks ? plan.blocks().get(b).block().first() : model.features().size();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A 2-layer net (two 3x3 convolutions, padding 1, one channel, 8x4 frame), 1 host + 2 secondaries, each
@@ -61,6 +62,36 @@ class HandComputedTimelineTest {
         assertEquals(start, i.start(), 1e-9, label + " start");
         assertEquals(end, i.end(), 1e-9, label + " end");
         assertEquals(done, i.done(), 1e-9, label + " done");
+    }
+
+    /**
+     * With exchanges costing the devices 1 ms per row (16 bytes) at each end, the host first takes the frame in
+     * (written out and read back: 2 x 8 rows = 16 ms), every transfer is written out by its sender's device right
+     * before the link carries it and read in by its receiver's device as soon as it arrives, and the piece that
+     * needs the rows waits for that.
+     */
+    @Test
+    void exchangesBusyTheSenderBeforeAndTheReceiverAfterTheLink() {
+        Cluster costly = new Cluster(ROW_PER_MS, List.of(ROW_PER_MS, ROW_PER_MS), CLUSTER.network(), 4, 4,
+                1e6 / 16);
+        Timeline t = new PlanSimulator(costly, false).run(plan(), 1);
+        List<Timeline.Interval> all = t.intervals();
+        Timeline.Interval intake = all.stream().filter(i -> i.label().equals("frame intake")).findFirst().orElseThrow();
+        assertEquals(0, intake.start(), 1e-9);
+        assertEquals(16, intake.end(), 1e-9);
+        assertEquals(Resources.device(Participant.HOST), intake.resource());
+        for (Timeline.Interval link : all.stream().filter(i -> i.resource() == Resources.HOST_UPLINK
+                || i.resource() == Resources.HOST_DOWNLINK).toList()) {
+            List<Timeline.Interval> same = all.stream().filter(i -> i.label().equals(link.label())).toList();
+            assertEquals(3, same.size(), "sender, link and receiver for " + link.label());
+            Timeline.Interval send = same.get(0);
+            Timeline.Interval receive = same.get(2);
+            double rows = link.end() - link.start(); // 1 ms per row on this link
+            assertEquals(rows, send.end() - send.start(), 1e-9, link.label());
+            assertEquals(rows, receive.end() - receive.start(), 1e-9, link.label());
+            assertTrue(send.end() <= link.start() + 1e-9 && receive.start() >= link.done() - 1e-9, link.label());
+        }
+        assertTrue(t.makespan() > new PlanSimulator(CLUSTER, false).run(plan(), 1).makespan() + 16);
     }
 
     @Test
