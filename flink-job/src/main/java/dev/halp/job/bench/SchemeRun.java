@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,16 +41,8 @@ final class SchemeRun {
     /** Milliseconds from each burst's send to its last result; CPU ms per frame by role. */
     record Outcome(String label, double[] burstMs, Map<String, Double> cpuMsPerFrame) {
 
-        double p(double percentile) {
-            double[] s = burstMs.clone();
-            Arrays.sort(s);
-            return s[(int) Math.min(s.length - 1, Math.floor(percentile / 100.0 * s.length))];
-        }
-
         double p50() {
-            double[] s = burstMs.clone();
-            Arrays.sort(s);
-            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+            return SpeedupBench.median(burstMs);
         }
     }
 

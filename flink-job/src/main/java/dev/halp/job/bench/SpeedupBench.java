@@ -165,6 +165,13 @@ public final class SpeedupBench {
     record Prediction(double ms, SegmentPlan plan) {
     }
 
+    /** The nearest-rank percentile of {@code v}. */
+    static double percentile(double[] v, double percentile) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[(int) Math.min(s.length - 1, Math.max(0, Math.ceil(percentile / 100.0 * s.length) - 1))];
+    }
+
     static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
