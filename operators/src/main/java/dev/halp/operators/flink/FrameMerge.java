@@ -18,6 +18,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -44,7 +47,8 @@ import java.util.List;
  * at least the margin (no final part of any frame) are stood in for: a participant that is merely behind
  * (overload) keeps its frames, so rescues never add host work to an overloaded pipeline.
  */
-public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, ResultRecord> {
+public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, ResultRecord>
+        implements CheckpointedFunction {
 
     private final ModelConfig modelConfig;
     private final long cleanupAfterMs;
@@ -60,8 +64,15 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
     private transient Counter misses;
     private transient Counter lateParts;
     private transient Counter rescues;
-    /** When a final part last arrived from each participant (this subtask's view; not state). */
+    /**
+     * When a final part last arrived from each participant (this subtask's view, processing time). Not state:
+     * after a restore the times before the failure say nothing about who is alive now, so a restored merge
+     * counts every participant as heard when it resumed ({@link #resumedAt}) and rescues only frames of
+     * participants that stay silent for a rescue margin after that — not every frame that was merely waiting.
+     */
     private transient java.util.Map<String, Long> lastHeard;
+    private transient boolean restored;
+    private transient long resumedAt = -1;
     private transient Histogram latency;
 
     public FrameMerge(ModelConfig modelConfig, long cleanupAfterMs, PlanSpec... warmups) {
@@ -121,7 +132,10 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
             return;
         }
         parts.put(m.rowStart, m);
-        lastHeard.put(Participants.name(m.from), System.currentTimeMillis());
+        if (restored && resumedAt < 0) {
+            resumedAt = ctx.timerService().currentProcessingTime();
+        }
+        lastHeard.put(Participants.name(m.from), ctx.timerService().currentProcessingTime());
         SegmentPlan plan = plans.plan(m.plan);
         int rows = plan.outputHeight(plan.blocks().size() - 1);
         List<RowsMessage> list = new ArrayList<>();
@@ -207,8 +221,12 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
                 absent.add(name);
             }
         }
-        long now = System.currentTimeMillis();
-        if (absent.stream().anyMatch(p -> now - lastHeard.getOrDefault(p, 0L) < rescueMarginMs)) {
+        long now = ctx.timerService().currentProcessingTime();
+        if (restored && resumedAt < 0) {
+            resumedAt = now;
+        }
+        long heardBefore = restored ? resumedAt : 0L;
+        if (absent.stream().anyMatch(p -> now - lastHeard.getOrDefault(p, heardBefore) < rescueMarginMs)) {
             return; // behind, not gone: the deadline timer decides
         }
         long t0 = System.nanoTime();
@@ -225,6 +243,16 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         int records = finish(input, list, plan, store, t0, absent, out);
         rescues.inc(records);
         close(ctx, input.deadlineMillis);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        restored = context.isRestored();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // liveness is re-learnt after a restore (see lastHeard); everything else is keyed state
     }
 
     private void count(ResultRecord r) {

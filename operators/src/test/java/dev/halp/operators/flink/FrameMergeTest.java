@@ -123,6 +123,74 @@ class FrameMergeTest {
         assertEquals(0, harness.numKeyedStateEntries());
     }
 
+    /**
+     * Restored with a frame in flight (one final part missing, the input attached for a rescue), the merge
+     * does not take the missing participant for silent: it was heard before the failure, and after the
+     * restore it gets a rescue margin to be heard again. So the frame is not recomputed on the host at its
+     * rescue time — after a restore every waiting frame would be (a rescue storm) — and ends at its deadline.
+     * A participant that stays silent for a margin after the restore is rescued again.
+     */
+    @Test
+    void aRestoredMergeDoesNotRescueFramesThatAreMerelyWaiting() throws Exception {
+        long deadline = 10_000;
+        long margin = 4_000;
+        var first = rescuing(margin);
+        first.open();
+        first.setProcessingTime(0);
+        List<RowsMessage> parts = parts(deadline);
+        first.processElement(announcement(parts.get(0)), 1000);
+        for (RowsMessage m : parts.subList(0, parts.size() - 1)) {
+            first.processElement(m, 1000);
+        }
+        var snapshot = first.snapshot(1, 1);
+        first.close();
+
+        var restored = rescuing(margin);
+        try {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.setProcessingTime(deadline - margin);
+            assertEquals(0, restored.extractOutputValues().size(), "no rescue right after the restore");
+            restored.setProcessingTime(deadline);
+            List<ResultRecord> r = restored.extractOutputValues();
+            assertEquals(1, r.size());
+            assertEquals(ResultRecord.MISSED, r.get(0).status);
+            assertEquals(null, r.get(0).rescued);
+
+            // a later frame whose participant stays silent a whole margin after the restore is rescued
+            List<RowsMessage> later = parts(deadline + 2 * margin);
+            later.forEach(m -> m.sequence = 2);
+            restored.processElement(announcement(later.get(0)), 2000);
+            for (RowsMessage m : later.subList(0, later.size() - 1)) {
+                restored.processElement(m, 2000);
+            }
+            restored.setProcessingTime(deadline + margin);
+            r = restored.extractOutputValues();
+            assertEquals(2, r.size());
+            assertEquals(expectedSha, r.get(1).scoresSha256);
+            assertTrue(r.get(1).rescued != null && !r.get(1).rescued.isEmpty(), "rescued: " + r.get(1).rescued);
+        } finally {
+            restored.close();
+        }
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, RowsMessage, ResultRecord> rescuing(long margin)
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new FrameMerge(TINY, CLEANUP_AFTER).withRescueMargin(margin)),
+                RowsMessage::frameKey, org.apache.flink.api.common.typeinfo.Types.STRING);
+        return h;
+    }
+
+    /** The split's announcement of a part's frame, with the frame's input attached for a rescue. */
+    private RowsMessage announcement(RowsMessage part) {
+        TensorBytes input = Frames.random(3, 3, 40, 40);
+        RowsMessage a = RowsMessage.about(part, RowsMessage.ANNOUNCE, 0, 0, dev.halp.partitioner.rf.RowRange.of(0, 40),
+                input, Timings.of(3));
+        a.block = RowsMessage.ANNOUNCE;
+        return a;
+    }
+
     @Test
     void aPartMissingAtTheDeadlineGivesAMissAndLatePartsAreDropped() throws Exception {
         long deadline = 5_000;
