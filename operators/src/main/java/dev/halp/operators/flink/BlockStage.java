@@ -1,5 +1,6 @@
 package dev.halp.operators.flink;
 
+import dev.halp.partitioner.util.BoundedCache;
 import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.operators.cnn.CnnModel;
 import dev.halp.operators.exec.RowStore;
@@ -17,7 +18,6 @@ import org.apache.flink.util.OutputTag;
 import dev.halp.kafka.record.Observation;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +50,8 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
 
     private transient CnnModel model;
     private transient JobPlans plans;
-    private transient Map<PlanSpec, StageView> views;
+    /** What this participant does in this block under each plan; at most {@link JobPlans#MAX_PLANS}. */
+    private transient BoundedCache<PlanSpec, StageView> views;
     private transient SpeedReports reports;
     private transient MapState<String, Pending> pending;
     private transient int me;
@@ -86,7 +87,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         taskManager = getRuntimeContext().getMetricGroup().getAllVariables().getOrDefault("<tm_id>", "?");
         model = modelConfig.acquire(DeviceSelection.select(getRuntimeContext()));
         plans = new JobPlans();
-        views = new HashMap<>();
+        views = new BoundedCache<>(JobPlans.MAX_PLANS);
         reports = reportSpeed ? new SpeedReports(plans, me) : null;
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING,
                 TypeInformation.of(Pending.class)));
@@ -96,7 +97,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         expired = metrics.counter("expiredFrames");
         shed = metrics.counter("shedMessages");
         for (PlanSpec spec : warmups) {
-            StageView view = views.computeIfAbsent(spec, sp -> StageView.of(plans.plan(sp), block, me));
+            StageView view = views.get(spec, sp -> StageView.of(plans.plan(sp), block, me));
             for (StageView.Work w : view.work) {
                 model.slice(Warmup.zeros(plans.plan(spec), w.steps()), w.steps());
             }
@@ -134,7 +135,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             return;
         }
         Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m);
-        StageView view = views.computeIfAbsent(m.plan, s -> StageView.of(plans.plan(s), block, me));
+        StageView view = views.get(m.plan, s -> StageView.of(plans.plan(s), block, me));
         if (!covers(p.parts, view.needs)) {
             if (p.parts.length == 1) {
                 ctx.timerService().registerEventTimeTimer(m.captureMillis + cleanupAfterMs);

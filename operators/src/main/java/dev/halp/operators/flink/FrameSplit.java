@@ -1,5 +1,6 @@
 package dev.halp.operators.flink;
 
+import dev.halp.partitioner.util.BoundedCache;
 import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.kafka.record.DeadLetter;
 import dev.halp.kafka.record.FramePixels;
@@ -42,6 +43,9 @@ import java.util.TreeMap;
  */
 public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingFrame, Health, RowsMessage> {
 
+    /** Plan specs kept: every frame size, silent set and share vector in use, with room to spare. */
+    static final int MAX_SPECS = 256;
+
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
     /** One announcement per frame, straight to the merge, so a frame whose rows never arrive still ends as a miss. */
     public static final OutputTag<RowsMessage> ANNOUNCEMENTS = new OutputTag<>("announcements") { };
@@ -60,7 +64,8 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
 
     private transient ListState<Waiting> batch;
     private transient JobPlans plans;
-    private transient Map<String, PlanSpec> specs;
+    /** Plan specs by frame size, silent set and shares (shares change with {@code --adaptive}); bounded. */
+    private transient BoundedCache<String, PlanSpec> specs;
     private transient Counter framesIn;
     private transient Counter deadLetters;
     private transient Counter shed;
@@ -128,7 +133,7 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     @Override
     public void open(OpenContext ctx) {
         plans = new JobPlans();
-        specs = new TreeMap<>();
+        specs = new BoundedCache<>(MAX_SPECS);
         batch = getRuntimeContext().getListState(new ListStateDescriptor<>("batch", TypeInformation.of(Waiting.class)));
         framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
@@ -211,7 +216,7 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             }
         }
         double[] shares = adaptive ? shares(ctx) : null;
-        PlanSpec spec = specs.computeIfAbsent(f.height + "x" + f.width + silent + java.util.Arrays.toString(shares),
+        PlanSpec spec = specs.get(f.height + "x" + f.width + silent + java.util.Arrays.toString(shares),
                 k -> spec(f, silent, shares));
         SegmentPlan plan = plans.plan(spec);
         float[] pixels = new float[n * 3 * f.height * f.width];

@@ -1,5 +1,6 @@
 package dev.halp.operators.flink;
 
+import dev.halp.partitioner.util.BoundedCache;
 import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.model.Models;
 import dev.halp.partitioner.plan.BlockPlan;
@@ -15,19 +16,28 @@ import dev.halp.partitioner.scheme.Workload;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
-/** Builds and caches the segment plan a {@link PlanSpec} names. One instance per operator (not thread-safe). */
+/**
+ * Builds and caches the segment plan a {@link PlanSpec} names: at most {@value #MAX_PLANS} plans per operator
+ * (frame sizes and re-planned shares are unbounded over a job's life; a dropped plan is built again).
+ */
 public final class JobPlans {
 
     public static final List<String> SCHEMES = List.of("local", "modnn", "halp");
 
-    private final Map<PlanSpec, SegmentPlan> cache = new HashMap<>();
+    /** Plans kept per operator. */
+    public static final int MAX_PLANS = 64;
+
+    private final BoundedCache<PlanSpec, SegmentPlan> cache = new BoundedCache<>(MAX_PLANS);
 
     public SegmentPlan plan(PlanSpec spec) {
-        return cache.computeIfAbsent(spec, JobPlans::build);
+        return cache.get(spec, JobPlans::build);
+    }
+
+    /** Plans held now (at most {@link #MAX_PLANS}). */
+    int cached() {
+        return cache.size();
     }
 
     /**

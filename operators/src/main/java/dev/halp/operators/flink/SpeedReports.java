@@ -1,10 +1,9 @@
 package dev.halp.operators.flink;
 
+import dev.halp.partitioner.util.BoundedCache;
 import dev.halp.kafka.record.Observation;
 import dev.halp.partitioner.plan.SegmentPlan;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,7 +16,7 @@ final class SpeedReports {
 
     private final JobPlans plans;
     private final int me;
-    private final Map<PlanSpec, Integer> plannedRows = new HashMap<>();
+    private final BoundedCache<PlanSpec, Integer> plannedRows = new BoundedCache<>(JobPlans.MAX_PLANS);
 
     SpeedReports(JobPlans plans, int me) {
         this.plans = plans;
@@ -25,7 +24,7 @@ final class SpeedReports {
     }
 
     Optional<Observation> atLeast(RowsMessage frame, double msSoFar) {
-        int rows = me == 0 ? 0 : plannedRows.computeIfAbsent(frame.plan, this::rowsOf);
+        int rows = me == 0 ? 0 : plannedRows.get(frame.plan, this::rowsOf);
         return rows > 0 && msSoFar > 0
                 ? Optional.of(Observation.atLeast(Participants.name(me), frame.cameraId, frame.sequence, msSoFar / rows))
                 : Optional.empty();

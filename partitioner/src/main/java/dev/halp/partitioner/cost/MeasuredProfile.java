@@ -1,12 +1,12 @@
 package dev.halp.partitioner.cost;
 
+import dev.halp.partitioner.util.BoundedCache;
 import dev.halp.partitioner.model.ModelSpec;
 
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A device profile measured layer by layer ({@code shared/profiles/*.json}): per frame size, batch and
@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public record MeasuredProfile(String name, String device, String framework, String description, String dtype,
                               double scale, Map<String, List<MeasuredLayer>> tables) implements DeviceProfile {
 
-    private static final Map<String, LayerTimes> CACHE = new ConcurrentHashMap<>();
+    /** Layer tables kept, one per profile, workload and batch. */
+    private static final BoundedCache<String, LayerTimes> CACHE = new BoundedCache<>(64);
 
     public MeasuredProfile {
         tables = new LinkedHashMap<>(tables);
@@ -43,7 +44,7 @@ public record MeasuredProfile(String name, String device, String framework, Stri
 
     @Override
     public LayerTimes times(ModelSpec model, int height, int width, int batch) {
-        return CACHE.computeIfAbsent(name + "*" + scale + "@" + System.identityHashCode(tables) + "/"
+        return CACHE.get(name + "*" + scale + "@" + System.identityHashCode(tables) + "/"
                 + DeviceProfile.key(model, height, width, batch), k -> build(model, height, width, batch));
     }
 

@@ -4,8 +4,7 @@ import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.rf.RowRange;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.halp.partitioner.util.BoundedCache;
 
 /**
  * Receptive-field tables ({@link BlockRows}) for one model at one frame height, one per layer run, built
@@ -16,8 +15,16 @@ public final class RowCache {
 
     private record Key(ModelSpec model, int height) { }
 
-    private static final Map<Key, RowCache> ALL = new ConcurrentHashMap<>();
+    /** Models and frame heights kept (planners of one process use a few; each holds up to layers² tables). */
+    static final int MAX_ENTRIES = 16;
+
+    private static final BoundedCache<Key, RowCache> ALL = new BoundedCache<>(MAX_ENTRIES);
     private static volatile RowCache last;
+
+    /** Tables held now, for tests (at most {@link #MAX_ENTRIES}). */
+    static int cached() {
+        return ALL.size();
+    }
 
     private final ModelSpec model;
     private final int height;
@@ -39,7 +46,7 @@ public final class RowCache {
         if (c != null && c.height == height && (c.model == model || c.model.equals(model))) {
             return c;
         }
-        c = ALL.computeIfAbsent(new Key(model, height), k -> new RowCache(model, height));
+        c = ALL.get(new Key(model, height), k -> new RowCache(model, height));
         last = c;
         return c;
     }
