@@ -21,6 +21,11 @@ public final class StreamingJob {
     /** Buffer timeout about 1 ms (the 100 ms default costs 100-230 ms per frame), watermarks every 10 ms. */
     public static void configure(StreamExecutionEnvironment env, JobOptions o) {
         env.setBufferTimeout(o.bufferTimeoutMs);
+        // every record type has a Flink serializer of its own: a Kryo fallback on the hot path fails the job at
+        // submission instead of slowing it down
+        org.apache.flink.configuration.Configuration types = new org.apache.flink.configuration.Configuration();
+        types.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        env.configure(types);
         env.getConfig().setAutoWatermarkInterval(10);
         if (o.exactlyOnce) {
             env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
