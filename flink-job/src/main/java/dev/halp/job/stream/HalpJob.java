@@ -42,11 +42,6 @@ public final class HalpJob {
     private HalpJob() {
     }
 
-    public static void build(DataStream<IncomingFrame> frames, Sink<ResultRecord> results, Sink<DeadLetter> deadLetters,
-                             JobOptions o) {
-        build(frames, Feedback.NONE, results, deadLetters, o);
-    }
-
     /**
      * {@code feedback}: the job's own results read back, from which the split learns which secondaries are
      * silent and plans without them, and the secondaries' observations of their speed (with the sink that

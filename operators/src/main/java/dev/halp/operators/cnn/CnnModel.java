@@ -60,11 +60,6 @@ public final class CnnModel implements AutoCloseable {
         return exactSlices;
     }
 
-    /** The DJL model (whole-frame forward pass through its block), for predictors. */
-    public Model djlModel() {
-        return model;
-    }
-
     /** Whole-frame feature layers {@code [first, last)}, each with its own padding. */
     public TensorBytes features(TensorBytes input, int first, int last) {
         try (NDManager m = manager.newSubManager()) {

@@ -72,11 +72,6 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
 
     /** {@code configured}: a planner's plan for frames of its size (others get the scheme's default), or null. */
     public FrameSplit(String scheme, String model, int secondaries, long deadlineMs, boolean ingestClock,
-                      PlanSpec configured) {
-        this(scheme, model, secondaries, deadlineMs, ingestClock, configured, 1, 0);
-    }
-
-    public FrameSplit(String scheme, String model, int secondaries, long deadlineMs, boolean ingestClock,
                       PlanSpec configured, int batchSize, long lingerMs) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
