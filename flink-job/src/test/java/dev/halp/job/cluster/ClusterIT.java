@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -78,6 +79,32 @@ class ClusterIT {
         assertTrue(cluster.nodes().stream().allMatch(n -> n.process().isEmpty()), "every cluster JVM stopped");
         cluster.cpuGroups().values().forEach(g -> assertTrue(!Files.exists(g.cpu()) && !Files.exists(g.cpuacct()),
                 "CPU group removed: " + g));
+    }
+
+    /** Whatever a test started is cancelled, passed or failed, so the next test finds every slot free. */
+    @AfterEach
+    void cancelRunningJobs() throws Exception {
+        FlinkRest rest = new FlinkRest(cluster.restUrl());
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < until) {
+            List<String> live = new java.util.ArrayList<>();
+            for (JsonNode j : rest.jobs()) {
+                if (!List.of("CANCELED", "FAILED", "FINISHED").contains(j.path("state").asText())) {
+                    live.add(j.path("jid").asText());
+                }
+            }
+            if (live.isEmpty()) {
+                return;
+            }
+            for (String jid : live) {
+                try {
+                    rest.cancel(jid);
+                } catch (java.io.IOException endedMeanwhile) {
+                    // already ending
+                }
+            }
+            Thread.sleep(500);
+        }
     }
 
     /** CPU quotas generous enough not to slow the tests; es1 is the half-core edge server. */

@@ -85,16 +85,22 @@ class ExactlyOnceIntegrationTest {
                 publish(producer, o, 0, 20);
 
                 JobClient first = start(o, checkpoints, null);
-                await(committed, seen, 5);
-                awaitCheckpoint(checkpoints.resolve(first.getJobID().toString()));
-                first.cancel().get();   // the kill: results after the last checkpoint were never committed
+                try {
+                    await(committed, seen, 5);
+                    awaitCheckpoint(checkpoints.resolve(first.getJobID().toString()));
+                } finally {
+                    first.cancel().get();   // the kill: results after the last checkpoint were never committed
+                }
                 // chosen after the kill: a checkpoint picked before it may be subsumed and deleted meanwhile
                 Path checkpoint = awaitCheckpoint(checkpoints.resolve(first.getJobID().toString()));
 
                 publish(producer, o, 20, 40);
                 JobClient second = start(o, checkpoints, checkpoint);
-                await(committed, seen, 40);
-                second.cancel().get();
+                try {
+                    await(committed, seen, 40);
+                } finally {
+                    second.cancel().get();
+                }
                 drain(committed, seen, Duration.ofSeconds(2));
 
                 assertEquals(40, seen.size(), "every frame has a committed result: " + seen.keySet());

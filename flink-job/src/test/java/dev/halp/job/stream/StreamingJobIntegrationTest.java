@@ -453,6 +453,7 @@ class StreamingJobIntegrationTest {
             if (warmFirst) {
                 producer.send(new ProducerRecord<>(o.framesTopic, records.get(sent++).get())).get();
                 while (res.isEmpty() && System.currentTimeMillis() < until) {
+                    failFast(job);
                     consumer.poll(Duration.ofMillis(200)).forEach(c -> res.add(Json.read(c.value(), ResultRecord.class)));
                 }
             }
@@ -461,6 +462,7 @@ class StreamingJobIntegrationTest {
                 Thread.sleep(spacingMs);
             }
             while ((res.size() < results || dead.size() < deadLetters) && System.currentTimeMillis() < until) {
+                failFast(job);
                 for (ConsumerRecord<String, String> c : consumer.poll(Duration.ofMillis(200))) {
                     if (c.topic().equals(o.resultsTopic)) {
                         res.add(Json.read(c.value(), ResultRecord.class));
@@ -471,7 +473,21 @@ class StreamingJobIntegrationTest {
             }
             return new Run(res, dead);
         } finally {
-            job.cancel().get();
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /** A job that failed ends the test at once, with its own failure as the cause (not a timeout later). */
+    static void failFast(JobClient job) throws Exception {
+        if (job.getJobStatus().get() == org.apache.flink.api.common.JobStatus.FAILED) {
+            try {
+                job.getJobExecutionResult().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new AssertionError("the job failed", e.getCause());
+            }
+            throw new AssertionError("the job failed");
         }
     }
 }
