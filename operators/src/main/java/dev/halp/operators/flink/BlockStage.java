@@ -54,6 +54,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     private transient BoundedCache<PlanSpec, StageView> views;
     private transient SpeedReports reports;
     private transient MapState<String, Pending> pending;
+    private transient FrameExpiry expiry;
     private transient int me;
     private transient String taskManager;
     private transient Counter rows;
@@ -91,6 +92,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         reports = reportSpeed ? new SpeedReports(plans, me) : null;
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING,
                 TypeInformation.of(Pending.class)));
+        expiry = new FrameExpiry(getRuntimeContext(), cleanupAfterMs);
         var metrics = getRuntimeContext().getMetricGroup().addGroup("es", Participants.name(me));
         rows = metrics.counter("rowsComputed");
         bytesIn = metrics.counter("bytesIn");
@@ -121,9 +123,9 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         if (m.from != me) {
             sleep(faults.linkDelayMs(me, m)); // rows coming in over a degraded link of this participant
         }
-        m.arrivedMillis = System.currentTimeMillis();
+        m.arrivedMillis = ctx.timerService().currentProcessingTime();
         String key = m.frameKey();
-        if (System.currentTimeMillis() > m.deadlineMillis) {
+        if (m.arrivedMillis > m.deadlineMillis) {
             // past its deadline: the merge reports the miss; computing it would only delay the frames behind
             shed.inc();
             pending.remove(key);
@@ -134,11 +136,11 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             }
             return;
         }
-        Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m);
+        Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m, ctx.timerService().currentProcessingTime());
         StageView view = views.get(m.plan, s -> StageView.of(plans.plan(s), block, me));
         if (!covers(p.parts, view.needs)) {
             if (p.parts.length == 1) {
-                ctx.timerService().registerEventTimeTimer(m.captureMillis + cleanupAfterMs);
+                expiry.schedule(key, ctx.timerService());
             }
             pending.put(key, p);
             return;
@@ -148,7 +150,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     }
 
     private void compute(Pending p, StageView view, Context ctx, Collector<RowsMessage> out) {
-        long arrived = System.currentTimeMillis();
+        long arrived = ctx.timerService().currentProcessingTime();
         RowStore held = new RowStore();
         Timings timings = p.parts[0].timings.copy();
         double transfer = 0;
@@ -185,7 +187,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         if (reports != null && !last) {
             reports.atLeast(p.parts[0], timings.computeMs[me] + timings.linkMs[me]).ifPresent(o -> ctx.output(OBSERVATIONS, o));
         }
-        if (System.currentTimeMillis() > p.parts[0].deadlineMillis) {
+        if (ctx.timerService().currentProcessingTime() > p.parts[0].deadlineMillis) {
             shed.inc(view.sends.size()); // the merge has reported the miss: sending would only load the links
             return;
         }
@@ -238,21 +240,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RowsMessage> out) throws Exception {
-        expired.inc(expire(pending, timestamp, cleanupAfterMs));
-    }
-
-    /** Drops the buffered parts of frames captured at least {@code cleanupAfterMs} before {@code now}. */
-    static int expire(MapState<String, Pending> pending, long now, long cleanupAfterMs) throws Exception {
-        List<String> stale = new ArrayList<>();
-        for (Map.Entry<String, Pending> e : pending.entries()) {
-            if (e.getValue().parts[0].captureMillis + cleanupAfterMs <= now) {
-                stale.add(e.getKey());
-            }
-        }
-        for (String key : stale) {
-            pending.remove(key);
-        }
-        return stale.size();
+        expired.inc(expiry.expire(timestamp, pending));
     }
 
     @Override

@@ -24,7 +24,6 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -60,6 +59,8 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
     private transient MapState<Integer, RowsMessage> parts;
     private transient ValueState<Boolean> closed;
     private transient ValueState<RowsMessage> announced;
+    /** When this frame's state goes, in processing time (watermarks stop when a camera stops). */
+    private transient ValueState<Long> cleanupAt;
     private transient Counter results;
     private transient Counter misses;
     private transient Counter lateParts;
@@ -96,6 +97,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         closed = getRuntimeContext().getState(new ValueStateDescriptor<>("closed", Types.BOOLEAN));
         announced = getRuntimeContext().getState(new ValueStateDescriptor<>("announced",
                 TypeInformation.of(RowsMessage.class)));
+        cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanupAt", Types.LONG));
         var g = getRuntimeContext().getMetricGroup();
         results = g.counter("results");
         misses = g.counter("misses");
@@ -122,7 +124,9 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         }
         if (parts.isEmpty() && announced.value() == null) {
             ctx.timerService().registerProcessingTimeTimer(m.deadlineMillis);
-            ctx.timerService().registerEventTimeTimer(m.captureMillis + cleanupAfterMs);
+            long cleanup = Math.max(m.deadlineMillis, ctx.timerService().currentProcessingTime()) + cleanupAfterMs;
+            cleanupAt.update(cleanup);
+            ctx.timerService().registerProcessingTimeTimer(cleanup);
         }
         if (m.isAnnouncement()) {
             announced.update(m);
@@ -151,10 +155,12 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ResultRecord> out) throws Exception {
-        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+        Long cleanup = cleanupAt.value();
+        if (cleanup != null && timestamp >= cleanup) {
             parts.clear();
             closed.clear();
             announced.clear();
+            cleanupAt.clear();
             return;
         }
         List<RowsMessage> list = new ArrayList<>();

@@ -11,11 +11,12 @@ public class Pending {
     public Pending() {
     }
 
-    public Pending with(RowsMessage m) {
+    /** These messages and {@code m}, which arrived at {@code now} (the stage's processing time). */
+    public Pending with(RowsMessage m, long now) {
         Pending p = new Pending();
         p.parts = Arrays.copyOf(parts, parts.length + 1);
         p.parts[parts.length] = m;
-        p.firstArrivalMillis = parts.length == 0 ? System.currentTimeMillis() : firstArrivalMillis;
+        p.firstArrivalMillis = parts.length == 0 ? now : firstArrivalMillis;
         return p;
     }
 }

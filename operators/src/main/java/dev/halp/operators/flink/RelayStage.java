@@ -26,6 +26,7 @@ public class RelayStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
 
     private transient JobPlans plans;
     private transient MapState<String, Pending> pending;
+    private transient FrameExpiry expiry;
 
     public RelayStage(int block, long cleanupAfterMs) {
         this.block = block;
@@ -37,6 +38,7 @@ public class RelayStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         plans = new JobPlans();
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("relay", Types.STRING,
                 TypeInformation.of(Pending.class)));
+        expiry = new FrameExpiry(getRuntimeContext(), cleanupAfterMs);
     }
 
     @Override
@@ -48,14 +50,14 @@ public class RelayStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             return;
         }
         String key = m.frameKey();
-        if (System.currentTimeMillis() > m.deadlineMillis) {
+        if (ctx.timerService().currentProcessingTime() > m.deadlineMillis) {
             pending.remove(key); // past its deadline: the merge reports the miss
             return;
         }
-        Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m);
+        Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m, ctx.timerService().currentProcessingTime());
         if (!BlockStage.covers(p.parts, List.of(RowRange.of(0, plan.inputHeight(block))))) {
             if (p.parts.length == 1) {
-                ctx.timerService().registerEventTimeTimer(m.captureMillis + cleanupAfterMs);
+                expiry.schedule(key, ctx.timerService());
             }
             pending.put(key, p);
             return;
@@ -63,7 +65,7 @@ public class RelayStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         pending.remove(key);
         RowStore held = new RowStore();
         Timings timings = p.parts[0].timings.copy();
-        long arrived = System.currentTimeMillis();
+        long arrived = ctx.timerService().currentProcessingTime();
         double transfer = 0;
         for (RowsMessage part : p.parts) {
             held.put(part.rows(), part.tensor());
@@ -91,6 +93,6 @@ public class RelayStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RowsMessage> out) throws Exception {
-        BlockStage.expire(pending, timestamp, cleanupAfterMs);
+        expiry.expire(timestamp, pending);
     }
 }

@@ -89,7 +89,7 @@ class FrameMergeTest {
         assertEquals(ResultRecord.MET, r.get(0).status);
         assertEquals(expectedSha, r.get(0).scoresSha256);
         assertEquals(5, r.get(0).top5.size());
-        assertEquals(0, harness.numProcessingTimeTimers(), "deadline timer deleted");
+        assertEquals(1, harness.numProcessingTimeTimers(), "the deadline timer is deleted, the cleanup timer stays");
     }
 
     @Test
@@ -119,7 +119,8 @@ class FrameMergeTest {
         assertEquals(1, r.size());
         assertEquals(ResultRecord.MISSED, r.get(0).status);
         assertEquals(0, r.get(0).partsReceived);
-        harness.processWatermark(1000 + CLEANUP_AFTER);
+        // no watermark needed: the frame's state goes in processing time
+        harness.setProcessingTime(5_000 + CLEANUP_AFTER);
         assertEquals(0, harness.numKeyedStateEntries());
     }
 
@@ -212,8 +213,8 @@ class FrameMergeTest {
         harness.processElement(parts.get(parts.size() - 1), 1000);
         assertEquals(1, results().size());
 
-        // event time passes the cleanup instant: nothing of the frame is left
-        harness.processWatermark(1000 + CLEANUP_AFTER);
+        // processing time passes the cleanup instant (no watermark moved): nothing of the frame is left
+        harness.setProcessingTime(deadline + CLEANUP_AFTER);
         assertEquals(0, harness.numKeyedStateEntries());
         assertEquals(0, harness.numEventTimeTimers());
         assertEquals(0, harness.numProcessingTimeTimers());
