@@ -141,16 +141,13 @@ final class BenchCommand implements Runnable {
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw Options.bad(spec, "--cpu-quota", e.getMessage().replaceFirst("^--cpu-quota: ", ""));
             }
-            java.nio.file.Path jar = dev.halp.job.cluster.SubmitCommand.defaultJar();
-            if (!java.nio.file.Files.isRegularFile(jar)) {
-                throw Options.bad(spec, "--jar", "job jar not found: " + jar + " (mvn -B -DskipTests package)");
-            }
+            java.nio.file.Path jar = jobJar(spec);
             try {
                 new picocli.CommandLine(new dev.halp.job.stream.JobOptions()).parseArgs(jobOptions.toArray(String[]::new));
             } catch (picocli.CommandLine.ParameterException e) {
                 throw Options.bad(spec, "JOB-OPTION", e.getMessage());
             }
-            boolean netns = !noNetns && "root".equals(System.getProperty("user.name"));
+            boolean netns = netns(noNetns);
             if (!noNetns && !netns) {
                 spec.commandLine().getOut().println("not root: TaskManagers on loopback (no shaped links)");
             }
@@ -201,11 +198,8 @@ final class BenchCommand implements Runnable {
                 throw Options.bad(spec, messages < 4 ? "--messages" : bandwidthMbps < 1 ? "--bandwidth-mbps"
                         : "--sizes-kb", "out of range");
             }
-            java.nio.file.Path jar = dev.halp.job.cluster.SubmitCommand.defaultJar();
-            if (!java.nio.file.Files.isRegularFile(jar)) {
-                throw Options.bad(spec, "--jar", "job jar not found: " + jar + " (mvn -B -DskipTests package)");
-            }
-            boolean netns = !noNetns && "root".equals(System.getProperty("user.name"));
+            java.nio.file.Path jar = jobJar(spec);
+            boolean netns = netns(noNetns);
             dev.halp.job.cluster.ClusterSpec cluster;
             try {
                 cluster = new dev.halp.job.cluster.ClusterSpec(dir.resolve("cluster"), 1, 1, 0, 0, netns, bandwidthMbps,
@@ -265,5 +259,19 @@ final class BenchCommand implements Runnable {
                     && ((Number) r.get("duplicates")).longValue() == 0);
             return clean ? 0 : 1;
         }
+    }
+
+    /** The job jar the benches submit, or a usage error naming how to build it. */
+    static java.nio.file.Path jobJar(CommandSpec spec) throws java.io.IOException {
+        java.nio.file.Path jar = dev.halp.job.cluster.SubmitCommand.defaultJar();
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            throw Options.bad(spec, "--jar", "job jar not found: " + jar + " (mvn -B -DskipTests package)");
+        }
+        return jar;
+    }
+
+    /** Shaped links in network namespaces unless turned off; they need root. */
+    static boolean netns(boolean noNetns) {
+        return !noNetns && "root".equals(System.getProperty("user.name"));
     }
 }
