@@ -39,12 +39,12 @@ record QuotaProfile(double cores, DeviceProfile device, double headMs, double wh
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(dev.halp.job.cluster.LocalCluster.CPU_RUNTIME);
             Process p = pb.start();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("profiling under a quota of " + cores + " cores failed:\n"
-                        + String.join("\n", Files.readAllLines(log).stream().skip(Math.max(0,
-                        Files.readAllLines(log).size() - 20)).toList()));
-            }
+            int rc = p.waitFor();
             List<String> lines = Files.readAllLines(log);
+            if (rc != 0) {
+                throw new IllegalStateException("profiling under a quota of " + cores + " cores failed:\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+            }
             out.printf("profile under %.2f cores: %s%n", cores, lines.get(lines.size() - 1));
         } finally {
             quotas.remove(group);
