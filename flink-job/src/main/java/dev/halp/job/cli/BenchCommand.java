@@ -241,7 +241,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--secondaries", defaultValue = "2", description = "(default: ${DEFAULT-VALUE})")
         int secondaries;
 
-        @Option(names = "--json", description = "end with one JSON array")
+        @Option(names = "--json", description = "end with one JSON object: {\"rows\": [one per scenario]}")
         boolean json;
 
         @Override
@@ -253,7 +253,7 @@ final class BenchCommand implements Runnable {
             var rows = new dev.halp.job.bench.FaultsBench(model, height, width, secondaries, frames,
                     spec.commandLine().getOut()).run();
             if (json) {
-                spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(rows));
+                spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(Map.of("rows", rows)));
             }
             boolean clean = rows.stream().allMatch(r -> ((Number) r.get("lost")).longValue() == 0
                     && ((Number) r.get("duplicates")).longValue() == 0);

@@ -47,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--results-out", description = "write every result and miss record (JSON lines) to this file at the end")
     Path resultsOut;
 
+    @Option(names = "--json", description = "progress on standard error, and standard output only the summary: one JSON "
+            + "object (without it the summary is still the last line)")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         job.warmupSize = java.util.List.of(height + "x" + width);
@@ -66,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
             throw Options.bad(spec, "--images", "not a directory: " + images);
         }
         EmbeddedRun run = new EmbeddedRun(job, new EmbeddedRun.Camera(frames, cameras, fps, width, height, images),
-                spec.commandLine().getOut()).optResultsOut(resultsOut);
+                json ? spec.commandLine().getErr() : spec.commandLine().getOut()).optResultsOut(resultsOut);
         // Ctrl-C: ask the run to finish, and hold the JVM until it has cancelled the job, printed its
         // summary and stopped the broker
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
@@ -90,6 +94,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
             // Ctrl-C: the hook is running
         }
+        spec.commandLine().getOut().println(dev.halp.kafka.record.Json.write(summary));
         long in = ((Number) summary.get("frames_in")).longValue();
         long accounted = ((Number) summary.get("results")).longValue() + ((Number) summary.get("misses")).longValue()
                 + ((Number) summary.get("dead_letters")).longValue();

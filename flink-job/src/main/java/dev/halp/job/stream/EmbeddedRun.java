@@ -136,7 +136,6 @@ public final class EmbeddedRun {
             if (resultsOut != null) {
                 java.nio.file.Files.write(resultsOut, watcher.results().stream().map(Json::write).toList());
             }
-            out.println(Json.write(summary));
             return summary;
         }
     }
