@@ -10,9 +10,9 @@ import java.util.Map;
  * that returns large activations to the kernel and faults them in again on every layer — makes half a frame
  * look several times cheaper than the whole and predicts speedups no device can give.
  *
- * <p>Checked on layers that take at least {@link #SIGNIFICANT} of the stack's time (tiny layers' timings are
- * noise): between any two measured row counts {@code r1 < r2}, the cost per row may grow by at most
- * {@link #TOLERANCE}.
+ * <p>Checked on layers that take at least {@link #SIGNIFICANT} of the stack's time and at least
+ * {@link #MIN_MS} on their largest slice (below that, dispatch and timer noise decide): between any two
+ * measured row counts {@code r1 < r2}, the cost per row may grow by at most {@link #TOLERANCE}.
  */
 public final class RowLinearity {
 
@@ -22,6 +22,9 @@ public final class RowLinearity {
     /** Layers below this share of the whole stack's time are not checked. */
     public static final double SIGNIFICANT = 0.02;
 
+    /** Layers whose largest measured slice takes less than this (ms) are not checked. */
+    public static final double MIN_MS = 1.0;
+
     private RowLinearity() {
     }
 
@@ -29,7 +32,7 @@ public final class RowLinearity {
     public static void check(String profile, String table, List<MeasuredLayer> layers) {
         double stack = layers.stream().mapToDouble(RowLinearity::largest).sum();
         for (MeasuredLayer l : layers) {
-            if (largest(l) < SIGNIFICANT * stack) {
+            if (largest(l) < SIGNIFICANT * stack || largest(l) < MIN_MS) {
                 continue;
             }
             Map.Entry<Integer, Double>[] points = l.msByRows().entrySet().toArray(Map.Entry[]::new);
