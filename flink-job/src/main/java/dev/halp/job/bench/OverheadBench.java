@@ -189,6 +189,7 @@ public final class OverheadBench {
 
         /** Encodes round {@code round}'s frames (the camera's work, not the job's) before anything is timed. */
         void prepare(List<FrameRecord> input, int round) {
+            encodedFrames.clear(); // earlier rounds' frames are sent
             input.forEach(f -> encoded(f, round));
         }
 

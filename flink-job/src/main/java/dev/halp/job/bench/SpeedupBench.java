@@ -41,19 +41,30 @@ import java.util.Map;
 public final class SpeedupBench {
 
     private final Settings s;
+    /** Cores per participant, as results name them. */
+    private final Map<String, Double> roles;
     private final PrintWriter out;
 
     /**
-     * What to run. {@code roleQuota}: cores per participant ("host", "secondary_0", ...); {@code batch}: frames
+     * What to run. {@code cpuQuota}: cores per TaskManager ("host", "es0", ...), as {@code --cpu-quota} names them;
+     * {@code batch}: frames
      * sent together and computed as one tensor.
      */
-    public record Settings(String model, int height, int width, int secondaries, Map<String, Double> roleQuota,
+    public record Settings(String model, int height, int width, int secondaries, Map<String, Double> cpuQuota,
                            List<Integer> bandwidthsMbps, int rounds, int bursts, int warmupBursts, int batch,
                            boolean netns, Path dir, Path jobJar, String classpath, List<String> jobOptions) {
+
+        /** The same quotas by participant, as results name them: TaskManager es{@code i} plays secondary {@code i}. */
+        public Map<String, Double> roleQuota() {
+            Map<String, Double> roles = new LinkedHashMap<>();
+            cpuQuota.forEach((tm, q) -> roles.put(tm.equals("host") ? "host" : "secondary_" + tm.substring(2), q));
+            return roles;
+        }
     }
 
     public SpeedupBench(Settings settings, PrintWriter out) {
         this.s = settings;
+        this.roles = settings.roleQuota();
         this.out = out;
     }
 
@@ -61,12 +72,12 @@ public final class SpeedupBench {
         Files.createDirectories(s.dir());
         ModelSpec spec = Models.byName(s.model());
         Map<Double, QuotaProfile> profiles = new LinkedHashMap<>();
-        for (double q : s.roleQuota().values()) {
+        for (double q : s.cpuQuota().values()) {
             if (!profiles.containsKey(q)) {
                 profiles.put(q, QuotaProfile.measure(s.model(), s.height(), s.width(), q, s.dir(), out));
             }
         }
-        boolean unequal = s.roleQuota().values().stream().distinct().count() > 1;
+        boolean unequal = s.cpuQuota().values().stream().distinct().count() > 1;
         List<Map<String, Object>> perBandwidth = new ArrayList<>();
         for (int mbps : s.bandwidthsMbps()) {
             perBandwidth.add(atBandwidth(spec, profiles, unequal, mbps));
@@ -85,10 +96,8 @@ public final class SpeedupBench {
     private Map<String, Object> atBandwidth(ModelSpec spec, Map<Double, QuotaProfile> profiles, boolean unequal,
                                             int mbps) throws Exception {
         Path dir = s.dir().resolve("cluster");
-        Map<String, Double> byName = new LinkedHashMap<>();
-        s.roleQuota().forEach((role, q) -> byName.put(role.equals("host") ? "host" : "es" + role.substring(10), q));
         ClusterState state = LocalCluster.start(new ClusterSpec(dir, s.secondaries(), 1, 0, 0, s.netns(), mbps, 0,
-                false, "3072m", s.classpath(), byName), out);
+                false, "3072m", s.classpath(), s.cpuQuota()), out);
         try {
             FlinkRest rest = new FlinkRest(state.restUrl());
             String jar = rest.uploadJar(s.jobJar());
@@ -99,7 +108,7 @@ public final class SpeedupBench {
             SchemePlan halp = new HalpScheme().plan(w, cluster);
             // the host runs the head on the stitched features after the planner's timelines end (the frame's way
             // in through the split is in them)
-            double head = profiles.get(s.roleQuota().get("host")).headMs() * s.batch();
+            double head = profiles.get(roles.get("host")).headMs() * s.batch();
             Map<String, Prediction> predicted = new LinkedHashMap<>();
             predicted.put("local", new Prediction(halp.localMs() + head, null));
             predicted.put("halp", new Prediction(halp.finishMs() + head, halp.plan()));
@@ -116,7 +125,7 @@ public final class SpeedupBench {
                             .toList());
 
             CpuQuotas quotas = CpuQuotas.detect();
-            SchemeRun.Context ctx = new SchemeRun.Context(rest, jar, state, quotas, s.roleQuota(), s.model(),
+            SchemeRun.Context ctx = new SchemeRun.Context(rest, jar, state, quotas, roles, s.model(),
                     s.height(), s.width(), s.batch(), s.warmupBursts(), s.bursts(), s.jobOptions(), out);
             List<Map<String, SchemeRun.Outcome>> rounds = new ArrayList<>();
             for (int round = 0; round < s.rounds(); round++) {
@@ -139,10 +148,10 @@ public final class SpeedupBench {
 
     /** Each role's profile under its quota, scaled by the batch (one tensor of B frames), behind the measured hop. */
     private Cluster cluster(Map<Double, QuotaProfile> profiles, HopBench.Result hop) {
-        DeviceProfile host = batched(profiles.get(s.roleQuota().get("host")).device());
+        DeviceProfile host = batched(profiles.get(roles.get("host")).device());
         List<DeviceProfile> secondaries = new ArrayList<>();
         for (int i = 0; i < s.secondaries(); i++) {
-            secondaries.add(batched(profiles.get(s.roleQuota().get("secondary_" + i)).device()));
+            secondaries.add(batched(profiles.get(roles.get("secondary_" + i)).device()));
         }
         return new Cluster(host, secondaries, Network.uniform(s.secondaries(), hop.link()), 4 * s.batch(),
                 4 * s.batch(), hop.exchangeMsPerMb());

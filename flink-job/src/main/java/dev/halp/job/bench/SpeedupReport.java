@@ -38,7 +38,7 @@ final class SpeedupReport {
         r.put("model", s.model());
         r.put("frame", s.height() + "x" + s.width());
         r.put("secondaries", s.secondaries());
-        r.put("cpu_quota", s.roleQuota());
+        r.put("cpu_quota", s.cpuQuota());
         r.put("bandwidth_mbps", mbps);
         r.put("batch_size", s.batch());
         r.put("netns", s.netns());

@@ -129,11 +129,10 @@ final class BenchCommand implements Runnable {
                         : warmupFrames < 1 ? "--warmup-frames" : batchSize < 1 ? "--batch-size" : "--bandwidth-mbps";
                 throw Options.bad(spec, option, "out of range");
             }
-            Map<String, Double> roleQuota = new java.util.LinkedHashMap<>();
+            Map<String, Double> quotas;
             try {
-                dev.halp.job.cluster.ClusterSpec.parseCpuQuota(cpuQuota, secondaries).forEach((tm, q) -> roleQuota.put(
-                        tm.equals("host") ? "host" : "secondary_" + tm.substring(2), q));
-                if (roleQuota.size() != secondaries + 1) {
+                quotas = dev.halp.job.cluster.ClusterSpec.parseCpuQuota(cpuQuota, secondaries);
+                if (quotas.size() != secondaries + 1) {
                     throw new IllegalArgumentException("--cpu-quota: give every edge server a quota (host, es0 .. es"
                             + (secondaries - 1) + ")");
                 }
@@ -152,7 +151,7 @@ final class BenchCommand implements Runnable {
                 spec.commandLine().getOut().println("not root: TaskManagers on loopback (no shaped links)");
             }
             Map<String, Object> r = new dev.halp.job.bench.SpeedupBench(new dev.halp.job.bench.SpeedupBench.Settings(
-                    model, height, width, secondaries, roleQuota, java.util.List.copyOf(bandwidths), rounds, frames,
+                    model, height, width, secondaries, quotas, java.util.List.copyOf(bandwidths), rounds, frames,
                     warmupFrames, batchSize, netns, dir, jar, System.getProperty("java.class.path"),
                     java.util.List.copyOf(jobOptions)), spec.commandLine().getOut()).run();
             if (json) {

@@ -22,8 +22,9 @@ import java.util.List;
  * One exchange between two TaskManagers, measured the way the job exchanges rows: a {@link RowsMessage} of a
  * given size leaves participant 0's slot, crosses to participant 1's slot (another TaskManager: each offers
  * one edge-server slot) and comes back, through Flink's network stack and serializers with the job's buffer
- * timeout. The message's {@code sequence} carries its send time in nanoseconds: the source and the last stage
- * share participant 0's JVM. Each probe's bytes and round-trip milliseconds go to a Kafka topic as JSON.
+ * timeout. The message's {@code sequence} carries its send time in nanoseconds (the source and the last stage
+ * share participant 0's JVM) and its {@code rowStart} the probe's index. Each probe's bytes, index and round-trip
+ * milliseconds go to a Kafka topic as JSON.
  */
 public final class HopJob {
 
