@@ -61,6 +61,11 @@ public final class FaultsBench {
                 "--fault-link-from-frame", "5", "--fault-link-until-frame", "15", "--rescue-margin-ms", "0"};
         rows.add(scenario("link of secondary 0, static", 1.0, 0, link));
         rows.add(scenario("link of secondary 0, adaptive", 1.0, 0, adaptive(link)));
+        // clocks that disagree: shedding and the adaptive shares must not notice (time stamps never cross hosts)
+        rows.add(scenario("clock skew +2 s on secondary 0", 1.0, 0, adaptive(new String[] {
+                "--fault-clock-skew-secondary", "0", "--fault-clock-skew-ms", "2000"})));
+        rows.add(scenario("clock skew -2 s on secondary 0", 1.0, 0, adaptive(new String[] {
+                "--fault-clock-skew-secondary", "0", "--fault-clock-skew-ms", "-2000"})));
         out.printf("%n%-30s %9s %8s %7s %12s %10s %5s %13s%n", "scenario", "frames_in", "results", "misses",
                 "dead_letters", "duplicates", "lost", "deadline_hit");
         for (Map<String, Object> r : rows) {

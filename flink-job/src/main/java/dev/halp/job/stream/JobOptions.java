@@ -127,6 +127,14 @@ public class JobOptions implements Serializable {
             description = "fault injection (tests, bench faults): secondary N drops everything it receives (default: none)")
     public int faultStallSecondary;
 
+    @Option(names = "--fault-clock-skew-secondary", defaultValue = "-1",
+            description = "fault injection: secondary N's stages read a clock --fault-clock-skew-ms off (default: none)")
+    public int faultClockSkewSecondary;
+
+    @Option(names = "--fault-clock-skew-ms", defaultValue = "0",
+            description = "how far that clock is ahead, negative for behind (default: ${DEFAULT-VALUE})")
+    public long faultClockSkewMs;
+
     @Option(names = "--slot-labels", description = "request the TaskManager labels (external resources halp-edge, "
             + "halp-host) that bin/halp cluster start sets: one edge server per TaskManager, extra merges on the host's")
     public boolean slotLabels;
@@ -204,6 +212,8 @@ public class JobOptions implements Serializable {
         require(probeEvery >= 1, "--probe-every", "must be at least 1, got " + probeEvery);
         require(faultStallSecondary >= -1 && faultStallSecondary < secondaries, "--fault-stall-secondary",
                 "must be a secondary index below " + secondaries + " (or -1), got " + faultStallSecondary);
+        require(faultClockSkewSecondary >= -1 && faultClockSkewSecondary < secondaries, "--fault-clock-skew-secondary",
+                "must be a secondary index below " + secondaries + " (or -1), got " + faultClockSkewSecondary);
         require(deadlineMs > 0, "--deadline-ms", "must be positive, got " + deadlineMs);
         require(deadlineClock.equals("capture") || deadlineClock.equals("ingest"), "--deadline-clock",
                 "must be capture or ingest, got '" + deadlineClock + "'");
@@ -240,7 +250,8 @@ public class JobOptions implements Serializable {
                 .withStalled(faultStallSecondary < 0 ? -1 : faultStallSecondary + 1)
                 .withSlowCompute(faultSlowSecondary < 0 ? -1 : faultSlowSecondary + 1, faultSlowMsPerRow, faultSlowFromFrame)
                 .withSlowLink(faultLinkSecondary < 0 ? -1 : faultLinkSecondary + 1, faultLinkMbps, faultLinkFromFrame,
-                        faultLinkUntilFrame);
+                        faultLinkUntilFrame)
+                .withClockSkew(faultClockSkewSecondary < 0 ? -1 : faultClockSkewSecondary + 1, faultClockSkewMs);
     }
 
     /** Every topic the job reads or writes, for brokers that do not create topics on first use. */

@@ -47,9 +47,17 @@ public final class FramePixels {
 
     /** Planar RGB (channel, row, column) floats {@code value/255}; gray is replicated to three channels. */
     public static float[] toRgbPlanes(FrameRecord f) {
+        return toFloats(toRgbPlaneBytes(f));
+    }
+
+    /**
+     * Planar RGB (channel, row, column) bytes, a quarter of the floats' size: what a frame is kept as while it
+     * may still be needed ({@link #toFloats} gives exactly the floats of {@link #toRgbPlanes}).
+     */
+    public static byte[] toRgbPlaneBytes(FrameRecord f) {
         FrameRecord raw = toRaw(f);
         int plane = raw.width * raw.height;
-        float[] out = new float[3 * plane];
+        byte[] out = new byte[3 * plane];
         for (int i = 0; i < plane; i++) {
             for (int c = 0; c < 3; c++) {
                 int source = switch (raw.format) {
@@ -57,8 +65,17 @@ public final class FramePixels {
                     case BGR8 -> i * 3 + (2 - c);
                     default -> i * 3 + c;
                 };
-                out[c * plane + i] = (raw.pixels[source] & 0xff) / 255f;
+                out[c * plane + i] = raw.pixels[source];
             }
+        }
+        return out;
+    }
+
+    /** Pixel bytes as the network's input values, {@code value/255}. */
+    public static float[] toFloats(byte[] pixels) {
+        float[] out = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            out[i] = (pixels[i] & 0xff) / 255f;
         }
         return out;
     }

@@ -61,6 +61,8 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     private transient Counter bytesIn;
     private transient Counter expired;
     private transient Counter shed;
+    /** What this participant's clock reads ahead of the timer service's (a fault; 0 in operation). */
+    private transient long clockSkewMs;
 
     /** {@code warmups}: plans whose pieces each subtask runs once in {@code open()}, before any frame. */
     public BlockStage(int block, ModelConfig modelConfig, long cleanupAfterMs, PlanSpec... warmups) {
@@ -98,6 +100,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         bytesIn = metrics.counter("bytesIn");
         expired = metrics.counter("expiredFrames");
         shed = metrics.counter("shedMessages");
+        clockSkewMs = faults.clockSkewMs(me);
         for (PlanSpec spec : warmups) {
             StageView view = views.get(spec, sp -> StageView.of(plans.plan(sp), block, me));
             for (StageView.Work w : view.work) {
@@ -123,20 +126,20 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         if (m.from != me) {
             sleep(faults.linkDelayMs(me, m)); // rows coming in over a degraded link of this participant
         }
-        m.arrivedMillis = ctx.timerService().currentProcessingTime();
+        m.arrive(now(ctx));
         String key = m.frameKey();
-        if (m.arrivedMillis > m.deadlineMillis) {
+        if (m.arrivedMillis > m.localDeadlineMillis) {
             // past its deadline: the merge reports the miss; computing it would only delay the frames behind
             shed.inc();
             pending.remove(key);
             // too late to compute: its time so far, with this part's time on the link, bounds this one's speed
             if (reports != null) {
                 reports.atLeast(m, m.timings.computeMs[me] + m.timings.linkMs[me]
-                        + (m.from != me ? m.arrivedMillis - m.sentAtMillis : 0)).ifPresent(o -> ctx.output(OBSERVATIONS, o));
+                        + (m.from != me ? m.linkMillis() : 0)).ifPresent(o -> ctx.output(OBSERVATIONS, o));
             }
             return;
         }
-        Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m, ctx.timerService().currentProcessingTime());
+        Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m, m.arrivedMillis);
         StageView view = views.get(m.plan, s -> StageView.of(plans.plan(s), block, me));
         if (!covers(p.parts, view.needs)) {
             if (p.parts.length == 1) {
@@ -150,7 +153,8 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     }
 
     private void compute(Pending p, StageView view, Context ctx, Collector<RowsMessage> out) {
-        long arrived = ctx.timerService().currentProcessingTime();
+        long arrived = now(ctx);
+        long deadline = Long.MAX_VALUE;
         RowStore held = new RowStore();
         Timings timings = p.parts[0].timings.copy();
         double transfer = 0;
@@ -158,11 +162,12 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         for (RowsMessage part : p.parts) {
             held.put(part.rows(), part.tensor());
             timings.mergeFrom(part.timings);
-            transfer = Math.max(transfer, arrived - part.sentAtMillis);
+            transfer = Math.max(transfer, part.linkMillis());
+            deadline = Math.min(deadline, part.localDeadlineMillis);
             if (part.from != me) {
                 received += part.data.length;
                 // a host-to-secondary or secondary-to-host transfer: it crossed the secondary's link
-                timings.linkMs[part.from == 0 ? me : part.from] += part.arrivedMillis - part.sentAtMillis;
+                timings.linkMs[part.from == 0 ? me : part.from] += part.linkMillis();
             }
         }
         long t0 = System.nanoTime();
@@ -187,7 +192,8 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         if (reports != null && !last) {
             reports.atLeast(p.parts[0], timings.computeMs[me] + timings.linkMs[me]).ifPresent(o -> ctx.output(OBSERVATIONS, o));
         }
-        if (ctx.timerService().currentProcessingTime() > p.parts[0].deadlineMillis) {
+        long now = now(ctx);
+        if (now > deadline) {
             shed.inc(view.sends.size()); // the merge has reported the miss: sending would only load the links
             return;
         }
@@ -197,7 +203,9 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             if (s.to() != me) {
                 timings.bytesOut[me] += t.data().length;
             }
-            sends.add(RowsMessage.about(p.parts[0], s.nextBlock(), me, s.to(), s.rows(), t, timings));
+            RowsMessage m = RowsMessage.about(p.parts[0], s.nextBlock(), me, s.to(), s.rows(), t, timings)
+                    .sentAt(now, deadline);
+            sends.add(s.to() == me ? m : echo(m, p.parts, now));
         }
         long sending = System.nanoTime();
         for (RowsMessage s : sends) {
@@ -211,6 +219,22 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             double ms = timings.computeMs[me] + timings.linkMs[me] + (System.nanoTime() - sending) / 1e6;
             reports.measured(p.parts[0], ms, timings.rowsComputed[me]).ifPresent(o -> ctx.output(OBSERVATIONS, o));
         }
+    }
+
+    /** This participant's clock (the timer service's time, plus a skew where a fault injects one). */
+    private long now(Context ctx) {
+        return ctx.timerService().currentProcessingTime() + clockSkewMs;
+    }
+
+    /** {@code m}, echoing the latest rows its receiver sent us for this frame (if any): a round trip for it. */
+    private static RowsMessage echo(RowsMessage m, RowsMessage[] parts, long now) {
+        RowsMessage latest = null;
+        for (RowsMessage part : parts) {
+            if (part.from == m.to && (latest == null || part.arrivedMillis > latest.arrivedMillis)) {
+                latest = part;
+            }
+        }
+        return latest == null ? m : m.echoing(latest, now);
     }
 
     private static void sleep(long ms) {

@@ -130,7 +130,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         }
         if (m.isAnnouncement()) {
             announced.update(m);
-            if (rescueMarginMs > 0 && m.data != null) {
+            if (rescueMarginMs > 0 && m.inputPixels != null) {
                 ctx.timerService().registerProcessingTimeTimer(rescueTime(m));
             }
             return;
@@ -170,7 +170,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
             return;
         }
         RowsMessage input = announced.value();
-        if (input != null && input.data != null && rescueMarginMs > 0 && timestamp == rescueTime(input)
+        if (input != null && input.inputPixels != null && rescueMarginMs > 0 && timestamp == rescueTime(input)
                 && timestamp < input.deadlineMillis) {
             rescue(input, list, ctx, out);
             return;
@@ -240,7 +240,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         list.forEach(p -> store.put(p.rows(), p.tensor()));
         ModelSpec spec = model.spec();
         int[] heights = spec.heights(plan.height());
-        TensorBytes frame = input.tensor();
+        TensorBytes frame = input.inputTensor();
         for (RowRange r : missing) {
             List<LayerStep> steps = ReceptiveField.program(spec, heights, 0, spec.features().size(), r);
             RowRange in = steps.get(0).inputRows();

@@ -151,7 +151,8 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             return;
         }
         framesIn.inc();
-        Waiting w = new Waiting(f, (ingestClock ? System.currentTimeMillis() : f.captureMillis) + deadlineMs);
+        long now = ctx.timerService().currentProcessingTime();
+        Waiting w = new Waiting(f, (ingestClock ? now : f.captureMillis) + deadlineMs, now);
         List<Waiting> waiting = new ArrayList<>();
         batch.get().forEach(waiting::add);
         if (!waiting.isEmpty() && (waiting.get(0).frame.width != f.width || waiting.get(0).frame.height != f.height)) {
@@ -164,7 +165,7 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             batch.clear();
         } else {
             if (waiting.size() == 1) {
-                ctx.timerService().registerProcessingTimeTimer(System.currentTimeMillis() + lingerMs);
+                ctx.timerService().registerProcessingTimeTimer(now + lingerMs);
             }
             batch.update(waiting);
         }
@@ -189,10 +190,10 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         public Waiting() {
         }
 
-        Waiting(FrameRecord frame, long deadlineMillis) {
+        Waiting(FrameRecord frame, long deadlineMillis, long arrivedMillis) {
             this.frame = frame;
             this.deadlineMillis = deadlineMillis;
-            this.arrivedMillis = System.currentTimeMillis();
+            this.arrivedMillis = arrivedMillis;
         }
     }
 
@@ -214,12 +215,12 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         PlanSpec spec = specs.get(f.height + "x" + f.width + silent + java.util.Arrays.toString(shares),
                 k -> spec(f, silent, shares));
         SegmentPlan plan = plans.plan(spec);
-        float[] pixels = new float[n * 3 * f.height * f.width];
+        byte[] pixels = new byte[n * 3 * f.height * f.width];
         for (int i = 0; i < n; i++) {
-            float[] planes = FramePixels.toRgbPlanes(frames.get(i).frame);
+            byte[] planes = FramePixels.toRgbPlaneBytes(frames.get(i).frame);
             System.arraycopy(planes, 0, pixels, i * planes.length, planes.length);
         }
-        TensorBytes frame = TensorBytes.ofFloats(new long[] {n, 3, f.height, f.width}, pixels);
+        TensorBytes frame = TensorBytes.ofFloats(new long[] {n, 3, f.height, f.width}, FramePixels.toFloats(pixels));
 
         RowsMessage header = new RowsMessage();
         header.cameraId = f.cameraId;
@@ -236,20 +237,24 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         Timings timings = Timings.of(secondaries + 1);
         header.block = RowsMessage.ANNOUNCE;
         header.timings = timings;
-        header.sentAtMillis = System.currentTimeMillis();
+        long now = ctx.timerService().currentProcessingTime();
+        header.sentAt(now, header.deadlineMillis);
         if (attachInput) {
+            // the pixels as they came, not the float32 tensor: the announcement sits in the merge's state (and
+            // in every checkpoint) until the frame ends
             header.shape = frame.shape();
-            header.data = frame.data();
+            header.inputPixels = pixels;
         }
         ctx.output(ANNOUNCEMENTS, header);
-        if (System.currentTimeMillis() > header.deadlineMillis) {
+        if (now > header.deadlineMillis) {
             shed.inc(n); // too late already: computing it would only delay the frames behind it
             return;
         }
         List<RowsMessage> messages = new ArrayList<>();
         for (Map.Entry<Integer, List<RowRange>> e : needsOfBlockZero(plan).entrySet()) {
             for (RowRange r : RowRanges.union(e.getValue())) {
-                messages.add(RowsMessage.about(header, 0, 0, e.getKey(), r, frame.rows(r.start(), r.end()), timings));
+                messages.add(RowsMessage.about(header, 0, 0, e.getKey(), r, frame.rows(r.start(), r.end()), timings)
+                        .sentAt(now, header.deadlineMillis));
                 if (e.getKey() != 0) {
                     timings.bytesOut[0] += (long) n * r.size() * 3 * f.width * Float.BYTES;
                 }

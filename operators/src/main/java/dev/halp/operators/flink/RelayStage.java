@@ -50,11 +50,12 @@ public class RelayStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             return;
         }
         String key = m.frameKey();
-        if (ctx.timerService().currentProcessingTime() > m.deadlineMillis) {
+        m.arrive(ctx.timerService().currentProcessingTime());
+        if (m.arrivedMillis > m.localDeadlineMillis) {
             pending.remove(key); // past its deadline: the merge reports the miss
             return;
         }
-        Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m, ctx.timerService().currentProcessingTime());
+        Pending p = (pending.contains(key) ? pending.get(key) : new Pending()).with(m, m.arrivedMillis);
         if (!BlockStage.covers(p.parts, List.of(RowRange.of(0, plan.inputHeight(block))))) {
             if (p.parts.length == 1) {
                 expiry.schedule(key, ctx.timerService());
@@ -70,7 +71,7 @@ public class RelayStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         for (RowsMessage part : p.parts) {
             held.put(part.rows(), part.tensor());
             timings.mergeFrom(part.timings);
-            transfer = Math.max(transfer, arrived - part.sentAtMillis);
+            transfer = Math.max(transfer, part.linkMillis());
             if (part.from != 0) {
                 timings.bytesIn[0] += part.data.length;
             }
@@ -83,6 +84,11 @@ public class RelayStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             int to = Participants.index(piece.owner());
             RowRange rows = plan.inputRows(block, piece);
             RowsMessage r = RowsMessage.about(p.parts[0], block, 0, to, rows, held.take(rows), timings);
+            for (RowsMessage part : p.parts) {
+                if (part.from == to && to != 0) {
+                    r.echoing(part, arrived); // one part per participant and block: a round trip for its link
+                }
+            }
             r.relayed = true;
             if (to != 0) {
                 timings.bytesOut[0] += r.data.length;

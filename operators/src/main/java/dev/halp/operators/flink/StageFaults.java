@@ -7,11 +7,12 @@ import java.io.Serializable;
  * a participant that silently drops everything it receives (a server that stopped answering while its
  * TaskManager stays up), one that computes slower from some frame on, and one whose link carries only so many
  * megabits per second for a range of frames (a time-variant channel in the MiniCluster; the netns cluster
- * shapes real links with tc instead). Immutable; {@code with*} return copies.
+ * shapes real links with tc instead), and one whose clock is off by a fixed amount (servers whose clocks are not
+ * synchronised). Immutable; {@code with*} return copies.
  */
 public final class StageFaults implements Serializable {
 
-    public static final StageFaults NONE = new StageFaults(-1, -1, 0, 0, -1, 0, 0, 0);
+    public static final StageFaults NONE = new StageFaults(-1, -1, 0, 0, -1, 0, 0, 0, -1, 0);
 
     private final int stalled;
     private final int slow;
@@ -21,9 +22,11 @@ public final class StageFaults implements Serializable {
     private final double linkMbps;
     private final long linkFrom;
     private final long linkUntil;
+    private final int skewed;
+    private final long skewMs;
 
     private StageFaults(int stalled, int slow, double slowMsPerRow, long slowFrom, int slowLink, double linkMbps,
-                        long linkFrom, long linkUntil) {
+                        long linkFrom, long linkUntil, int skewed, long skewMs) {
         this.stalled = stalled;
         this.slow = slow;
         this.slowMsPerRow = slowMsPerRow;
@@ -32,20 +35,36 @@ public final class StageFaults implements Serializable {
         this.linkMbps = linkMbps;
         this.linkFrom = linkFrom;
         this.linkUntil = linkUntil;
+        this.skewed = skewed;
+        this.skewMs = skewMs;
     }
 
     public StageFaults withStalled(int participant) {
-        return new StageFaults(participant, slow, slowMsPerRow, slowFrom, slowLink, linkMbps, linkFrom, linkUntil);
+        return new StageFaults(participant, slow, slowMsPerRow, slowFrom, slowLink, linkMbps, linkFrom, linkUntil,
+                skewed, skewMs);
     }
 
     /** From frame {@code fromSequence} on, {@code participant} takes {@code msPerRow} longer per row it computes. */
     public StageFaults withSlowCompute(int participant, double msPerRow, long fromSequence) {
-        return new StageFaults(stalled, participant, msPerRow, fromSequence, slowLink, linkMbps, linkFrom, linkUntil);
+        return new StageFaults(stalled, participant, msPerRow, fromSequence, slowLink, linkMbps, linkFrom, linkUntil,
+                skewed, skewMs);
     }
 
     /** For frames {@code [fromSequence, untilSequence)}, {@code participant}'s link carries {@code mbps} both ways. */
     public StageFaults withSlowLink(int participant, double mbps, long fromSequence, long untilSequence) {
-        return new StageFaults(stalled, slow, slowMsPerRow, slowFrom, participant, mbps, fromSequence, untilSequence);
+        return new StageFaults(stalled, slow, slowMsPerRow, slowFrom, participant, mbps, fromSequence, untilSequence, skewed,
+                skewMs);
+    }
+
+    /** {@code participant}'s stages read a clock {@code skewMs} ahead of the others (behind when negative). */
+    public StageFaults withClockSkew(int participant, long skewMs) {
+        return new StageFaults(stalled, slow, slowMsPerRow, slowFrom, slowLink, linkMbps, linkFrom, linkUntil,
+                participant, skewMs);
+    }
+
+    /** What {@code participant}'s clock reads ahead of the true time (0 unless it is the skewed one). */
+    long clockSkewMs(int participant) {
+        return participant == skewed ? skewMs : 0;
     }
 
     boolean stalls(int participant) {

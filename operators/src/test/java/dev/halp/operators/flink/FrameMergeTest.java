@@ -1,7 +1,6 @@
 package dev.halp.operators.flink;
 
 import dev.halp.kafka.record.ResultRecord;
-import dev.halp.operators.Frames;
 import dev.halp.operators.cnn.CnnModel;
 import dev.halp.operators.tensor.TensorBytes;
 import dev.halp.partitioner.model.Models;
@@ -32,11 +31,19 @@ class FrameMergeTest {
     private KeyedOneInputStreamOperatorTestHarness<String, RowsMessage, ResultRecord> harness;
     private String expectedSha;
     private TensorBytes features;
+    /** The frame's pixels, planar RGB: what the split attaches to an announcement for a rescue. */
+    private static final byte[] PIXELS = new byte[3 * 40 * 40];
+
+    static {
+        new java.util.SplittableRandom(3).nextBytes(PIXELS);
+    }
 
     @BeforeEach
     void setUp() throws Exception {
         try (CnnModel model = CnnModel.builder().setSpec(Models.tiny()).optSeed(5).optThreads(1).build()) {
-            features = model.features(Frames.random(3, 3, 40, 40), 0, Models.tiny().features().size());
+            TensorBytes input = TensorBytes.ofFloats(new long[] {1, 3, 40, 40},
+                    dev.halp.kafka.record.FramePixels.toFloats(PIXELS));
+            features = model.features(input, 0, Models.tiny().features().size());
             expectedSha = Results.sha256(model.head(features)[0]);
         }
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
@@ -183,12 +190,56 @@ class FrameMergeTest {
         return h;
     }
 
+    /**
+     * What a frame in flight weighs in a checkpoint of the merge (the state size Flink's checkpoint statistics
+     * report): its announcement holds the frame for a rescue as pixels, a quarter of the float32 tensor it
+     * stands for. Measured both ways in one run: 224x224.
+     */
+    @Test
+    void aFrameInFlightWeighsItsPixelsInACheckpointNotItsFloats() throws Exception {
+        long asPixels = checkpointBytesOfOneAnnouncement(false);
+        long asFloats = checkpointBytesOfOneAnnouncement(true);
+        System.out.printf("checkpoint bytes per 224x224 frame in flight: %d as pixels, %d as float32%n", asPixels,
+                asFloats);
+        assertTrue(asPixels > 3 * 224 * 224 && asPixels < 3 * 224 * 224 + 32_768, "pixels: " + asPixels);
+        assertTrue(asFloats > 3.5 * asPixels, "floats: " + asFloats);
+    }
+
+    private long checkpointBytesOfOneAnnouncement(boolean floats) throws Exception {
+        var h = rescuing(1_000);
+        try {
+            h.open();
+            h.setProcessingTime(0);
+            RowsMessage a = new RowsMessage();
+            a.cameraId = "cam";
+            a.sequence = 1;
+            a.deadlineMillis = 10_000;
+            a.plan = JobPlans.defaultSpec("halp", "tiny", 224, 224, 2);
+            a.block = RowsMessage.ANNOUNCE;
+            a.timings = Timings.of(3);
+            a.shape = new long[] {1, 3, 224, 224};
+            byte[] pixels = new byte[3 * 224 * 224];
+            new java.util.SplittableRandom(1).nextBytes(pixels);
+            if (floats) {
+                a.data = TensorBytes.ofFloats(a.shape, dev.halp.kafka.record.FramePixels.toFloats(pixels)).data();
+            } else {
+                a.inputPixels = pixels;
+            }
+            h.processElement(a, 0);
+            return h.snapshot(1, 1).getManagedKeyedState().stream().mapToLong(k -> k.getStateSize()).sum();
+        } finally {
+            h.close();
+        }
+    }
+
     /** The split's announcement of a part's frame, with the frame's input attached for a rescue. */
     private RowsMessage announcement(RowsMessage part) {
-        TensorBytes input = Frames.random(3, 3, 40, 40);
-        RowsMessage a = RowsMessage.about(part, RowsMessage.ANNOUNCE, 0, 0, dev.halp.partitioner.rf.RowRange.of(0, 40),
-                input, Timings.of(3));
+        RowsMessage a = RowsMessage.about(part, RowsMessage.ANNOUNCE, 0, 0, dev.halp.partitioner.rf.RowRange.of(0, 0),
+                new TensorBytes(new long[] {1, 3, 0, 40}, new byte[0]), Timings.of(3));
         a.block = RowsMessage.ANNOUNCE;
+        a.shape = new long[] {1, 3, 40, 40};
+        a.data = null;
+        a.inputPixels = PIXELS.clone();
         return a;
     }
 

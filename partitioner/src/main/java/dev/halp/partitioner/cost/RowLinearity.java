@@ -38,6 +38,9 @@ public final class RowLinearity {
             Map.Entry<Integer, Double>[] points = l.msByRows().entrySet().toArray(Map.Entry[]::new);
             for (int i = 0; i < points.length; i++) {
                 for (int j = i + 1; j < points.length; j++) {
+                    if (points[i].getValue() < MIN_MS / 2) {
+                        continue; // a slice timed under half a millisecond is the clock's noise, not a cost per row
+                    }
                     double small = points[i].getValue() / points[i].getKey();
                     double big = points[j].getValue() / points[j].getKey();
                     if (big > (1 + TOLERANCE) * small) {

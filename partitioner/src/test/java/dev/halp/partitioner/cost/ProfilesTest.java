@@ -59,7 +59,9 @@ class ProfilesTest {
         List<MeasuredLayer> linear = new ArrayList<>();
         List<MeasuredLayer> paging = new ArrayList<>();
         for (int i = 0; i < vgg.features().size(); i++) {
-            linear.add(layer(i, Map.of(56, 9.0, 112, 12.0, 168, 18.0 * 1.3, 224, 24.0)));
+            // layer 0: a slice timed at 0.0 ms (below the clock's resolution) is noise, not a cost per row
+            linear.add(i == 0 ? layer(i, Map.of(16, 0.0, 32, 1.2, 224, 8.4))
+                    : layer(i, Map.of(56, 9.0, 112, 12.0, 168, 18.0 * 1.3, 224, 24.0)));
             paging.add(i == 2 ? layer(i, Map.of(112, 53.0, 140, 370.0, 224, 400.0))
                     : layer(i, Map.of(56, 6.0, 224, 24.0)));
         }
