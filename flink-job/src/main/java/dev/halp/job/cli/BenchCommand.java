@@ -1,6 +1,5 @@
 package dev.halp.job.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halp.job.bench.OverheadBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,8 +41,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "1", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE})")
         int threads;
 
-        @Option(names = "--json", description = "end with one JSON object")
-        boolean json;
+        @picocli.CommandLine.Mixin
+        JsonSummary json;
 
         @Override
         public Integer call() throws Exception {
@@ -57,11 +56,7 @@ final class BenchCommand implements Runnable {
             if (rounds < 1) {
                 throw Options.bad(spec, "--rounds", "must be at least 1");
             }
-            Map<String, Object> r = new OverheadBench(model, height, width, frames, threads, rounds,
-                    spec.commandLine().getOut()).run();
-            if (json) {
-                spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(r));
-            }
+            json.print(new OverheadBench(model, height, width, frames, threads, rounds, json.progress()).run());
             return 0;
         }
     }
@@ -69,8 +64,21 @@ final class BenchCommand implements Runnable {
     @Command(name = "speedup", mixinStandardHelpOptions = true,
             description = "HALP vs the host alone on a real cluster of edge servers of known sizes (CPU quotas, shaped "
                     + "links): profiles and the hop measured first, then both schemes alternately in rounds, measured "
-                    + "next to the planner's prediction (frames 448x448 unless --height/--width).")
+                    + "next to the planner's prediction.",
+            defaultValueProvider = Speedup.LargerFrames.class)
     static final class Speedup extends FrameCommand implements Callable<Integer> {
+
+        /**
+         * 448x448 frames by default: at 224 the head and the per-frame pipeline cost (serial on the host) are a
+         * large share of a frame and cap any split of the feature stack.
+         */
+        static final class LargerFrames implements picocli.CommandLine.IDefaultValueProvider {
+            @Override
+            public String defaultValue(picocli.CommandLine.Model.ArgSpec arg) {
+                return arg.isOption() && java.util.Set.of("--height", "--width")
+                        .contains(((picocli.CommandLine.Model.OptionSpec) arg).longestName()) ? "448" : null;
+            }
+        }
 
         @Spec
         CommandSpec spec;
@@ -108,8 +116,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--dir", defaultValue = "${sys:java.io.tmpdir}/halp-bench-speedup", description = "(default: ${DEFAULT-VALUE})")
         java.nio.file.Path dir;
 
-        @Option(names = "--json", description = "end with one JSON object")
-        boolean json;
+        @picocli.CommandLine.Mixin
+        JsonSummary json;
 
         @picocli.CommandLine.Parameters(paramLabel = "JOB-OPTION", arity = "0..*",
                 description = "after --: job options for every run (for example --buffer-timeout-ms 0)")
@@ -117,11 +125,6 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            // 448x448 unless asked otherwise: at 224 the head and the per-frame pipeline cost (serial on the host)
-            // are a large share of a frame and cap any split of the feature stack
-            var parsed = spec.commandLine().getParseResult();
-            height = parsed.hasMatchedOption("--height") ? height : 448;
-            width = parsed.hasMatchedOption("--width") ? width : 448;
             validatedModel(spec);
             if (secondaries < 1 || rounds < 1 || frames < 1 || warmupFrames < 1 || batchSize < 1
                     || bandwidths.stream().anyMatch(b -> b < 1)) {
@@ -148,15 +151,13 @@ final class BenchCommand implements Runnable {
             }
             boolean netns = netns(noNetns);
             if (!noNetns && !netns) {
-                spec.commandLine().getOut().println("not root: TaskManagers on loopback (no shaped links)");
+                json.progress().println("not root: TaskManagers on loopback (no shaped links)");
             }
             Map<String, Object> r = new dev.halp.job.bench.SpeedupBench(new dev.halp.job.bench.SpeedupBench.Settings(
                     model, height, width, secondaries, quotas, java.util.List.copyOf(bandwidths), rounds, frames,
                     warmupFrames, batchSize, netns, dir, jar, System.getProperty("java.class.path"),
-                    java.util.List.copyOf(jobOptions)), spec.commandLine().getOut()).run();
-            if (json) {
-                spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(r));
-            }
+                    java.util.List.copyOf(jobOptions)), json.progress()).run();
+            json.print(r);
             return 0;
         }
     }
@@ -188,8 +189,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--dir", defaultValue = "${sys:java.io.tmpdir}/halp-bench-hops", description = "(default: ${DEFAULT-VALUE})")
         java.nio.file.Path dir;
 
-        @Option(names = "--json", description = "end with one JSON object")
-        boolean json;
+        @picocli.CommandLine.Mixin
+        JsonSummary json;
 
         @Override
         public Integer call() throws Exception {
@@ -207,19 +208,17 @@ final class BenchCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw Options.bad(spec, "--cpu-quota", e.getMessage().replaceFirst("^--cpu-quota: ", ""));
             }
-            java.io.PrintWriter out = spec.commandLine().getOut();
+            java.io.PrintWriter out = json.progress();
             var state = dev.halp.job.cluster.LocalCluster.start(cluster, out);
             try {
                 var rest = new dev.halp.job.cluster.FlinkRest(state.restUrl());
                 var r = dev.halp.job.bench.HopBench.measure(rest, rest.uploadJar(jar), state, sizesKb, messages,
                         bandwidthMbps, out);
-                if (json) {
-                    Map<String, Object> o = new java.util.LinkedHashMap<>(r.json());
-                    o.put("bandwidth_mbps", bandwidthMbps);
-                    o.put("netns", netns);
-                    o.put("cpu_quota", cluster.cpuQuota());
-                    out.println(new ObjectMapper().writeValueAsString(o));
-                }
+                Map<String, Object> o = new java.util.LinkedHashMap<>(r.json());
+                o.put("bandwidth_mbps", bandwidthMbps);
+                o.put("netns", netns);
+                o.put("cpu_quota", cluster.cpuQuota());
+                json.print(o);
             } finally {
                 dev.halp.job.cluster.LocalCluster.stop(dir.resolve("cluster"), out);
             }
@@ -240,8 +239,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--secondaries", defaultValue = "2", description = "(default: ${DEFAULT-VALUE})")
         int secondaries;
 
-        @Option(names = "--json", description = "end with one JSON object: {\"rows\": [one per scenario]}")
-        boolean json;
+        @picocli.CommandLine.Mixin
+        JsonSummary json;
 
         @Override
         public Integer call() throws Exception {
@@ -250,10 +249,8 @@ final class BenchCommand implements Runnable {
                 throw Options.bad(spec, frames < 4 ? "--frames" : "--secondaries", "too small");
             }
             var rows = new dev.halp.job.bench.FaultsBench(model, height, width, secondaries, frames,
-                    spec.commandLine().getOut()).run();
-            if (json) {
-                spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(Map.of("rows", rows)));
-            }
+                    json.progress()).run();
+            json.print(Map.of("rows", rows));
             boolean clean = rows.stream().allMatch(r -> ((Number) r.get("lost")).longValue() == 0
                     && ((Number) r.get("duplicates")).longValue() == 0);
             return clean ? 0 : 1;

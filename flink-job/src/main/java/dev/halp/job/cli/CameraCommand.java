@@ -42,6 +42,9 @@ final class CameraCommand implements Callable<Integer> {
     @Option(names = "--frames", defaultValue = "0", description = "frames in total (default: until Ctrl-C)")
     long frames;
 
+    @picocli.CommandLine.Mixin
+    JsonSummary json;
+
     @Override
     public Integer call() throws Exception {
         if (cameras < 1) {
@@ -56,7 +59,7 @@ final class CameraCommand implements Callable<Integer> {
         if (images != null && !Files.isDirectory(images)) {
             throw Options.bad(spec, "--images", "not a directory: " + images);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = json.progress();
         try (CameraSimulator sim = CameraSimulator.builder().setBootstrap(bootstrap).setTopic(topic)
                 .optCameras(cameras).optFps(fps).optSize(width, height).optImages(images).build()) {
             long sent = sim.run(frames, n -> {
@@ -65,6 +68,7 @@ final class CameraCommand implements Callable<Integer> {
                 }
             });
             out.println("sent " + sent + " frames to " + topic + " on " + bootstrap);
+            json.print(java.util.Map.of("sent", sent, "topic", topic, "bootstrap", bootstrap, "cameras", cameras));
         }
         return 0;
     }

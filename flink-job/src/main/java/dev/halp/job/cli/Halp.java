@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /**
  * The {@code bin/halp} launcher. Exit status: 0 when it worked, 1 when a check it performs failed, 2 for a
@@ -32,6 +33,11 @@ public final class Halp implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, a) -> {
+            List<String> unknown = ex.getCommandLine().getUnmatchedArguments();
+            if (!unknown.isEmpty() && !(ex instanceof CommandLine.UnmatchedArgumentException)) {
+                // picocli reports a missing required option first; an unknown one is the likelier mistake
+                err.println("halp: Unknown option or argument: " + String.join(" ", unknown));
+            }
             err.println("halp: " + ex.getMessage());
             err.println("Try 'halp " + ex.getCommandLine().getCommandName() + " --help' for more information.");
             return CommandLine.ExitCode.USAGE;

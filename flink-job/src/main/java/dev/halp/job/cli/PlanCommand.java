@@ -64,8 +64,8 @@ final class PlanCommand extends FrameCommand implements Callable<Integer> {
     @Option(names = "--bench", defaultValue = "0", description = "time this many plans after warm-up (at least as many plans and 2 s, up to 300 plans); prints the median")
     int bench;
 
-    @Option(names = "--json", description = "end with one JSON object on the last line")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    JsonSummary json;
 
     @Override
     public Integer call() throws Exception {
@@ -99,7 +99,7 @@ final class PlanCommand extends FrameCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw Options.bad(this.spec, "--profile", e.getMessage());
         }
-        PrintWriter o = this.spec.commandLine().getOut();
+        PrintWriter o = json.progress();
         print(o, plan);
         Map<String, Object> result = PlanJson.toMap(plan);
         if (bench > 0) {
@@ -113,9 +113,7 @@ final class PlanCommand extends FrameCommand implements Callable<Integer> {
                     PlanJson.toMap(plan)));
             o.println("plan written to " + out);
         }
-        if (json) {
-            o.println(new ObjectMapper().writeValueAsString(result));
-        }
+        json.print(result);
         return 0;
     }
 

@@ -49,6 +49,9 @@ final class ProfileCommand extends FrameCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "profile file to write")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    JsonSummary json;
+
     @Override
     public Integer call() throws Exception {
         ModelSpec spec = validatedModel(this.spec);
@@ -56,7 +59,7 @@ final class ProfileCommand extends FrameCommand implements Callable<Integer> {
             String option = threads < 1 ? "--threads" : points < 1 ? "--points" : "--repeats";
             throw Options.bad(this.spec, option, "must be at least 1");
         }
-        PrintWriter o = this.spec.commandLine().getOut();
+        PrintWriter o = json.progress();
         int[] h = spec.heights(height);
         int[] w = spec.widths(width);
         int[] c = spec.channels();
@@ -95,8 +98,12 @@ final class ProfileCommand extends FrameCommand implements Callable<Integer> {
                         + "(ms_by_rows: R -> ms). full_frame_ms: whole feature stack per configuration.",
                 "fp32", 1.0, Map.of(key, layers));
         ProfileCodec.write(profile, Map.of(key, wholeMs), Map.of(key, headMs), out);
-        o.printf("every convolution within %.1f%% of a straight line in rows%n", 100 * worstLineDeviation(layers));
+        double deviation = worstLineDeviation(layers);
+        o.printf("every convolution within %.1f%% of a straight line in rows%n", 100 * deviation);
         o.printf("whole feature stack %.1f ms, head %.1f ms; profile written to %s%n", wholeMs, headMs, out);
+        json.print(Map.of("model", spec.name(), "height", height, "width", width, "threads", threads,
+                "whole_ms", PlanJson.round(wholeMs), "head_ms", PlanJson.round(headMs), "layers", layers.size(),
+                "worst_line_deviation", PlanJson.round(deviation), "out", out.toString()));
         return 0;
     }
 

@@ -47,9 +47,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--results-out", description = "write every result and miss record (JSON lines) to this file at the end")
     Path resultsOut;
 
-    @Option(names = "--json", description = "progress on standard error, and standard output only the summary: one JSON "
-            + "object (without it the summary is still the last line)")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    JsonSummary json;
 
     @Override
     public Integer call() throws Exception {
@@ -70,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
             throw Options.bad(spec, "--images", "not a directory: " + images);
         }
         EmbeddedRun run = new EmbeddedRun(job, new EmbeddedRun.Camera(frames, cameras, fps, width, height, images),
-                json ? spec.commandLine().getErr() : spec.commandLine().getOut()).optResultsOut(resultsOut);
+                json.progress()).optResultsOut(resultsOut);
         // Ctrl-C: ask the run to finish, and hold the JVM until it has cancelled the job, printed its
         // summary and stopped the broker
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);

@@ -1,6 +1,5 @@
 package dev.halp.job.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halp.partitioner.cost.ChannelModel;
 import dev.halp.partitioner.cost.Cluster;
 import dev.halp.partitioner.scheme.CollaborationScheme;
@@ -45,8 +44,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "directory for the PNG plots")
     Path out;
 
-    @Option(names = "--json", description = "end with one JSON object on the last line")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    JsonSummary json;
 
     @Override
     public Integer call() throws Exception {
@@ -59,7 +58,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (out != null) {
             Files.createDirectories(out);
         }
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = json.progress();
         long t0 = System.nanoTime();
         List<Row> rows = new ArrayList<>();
         boolean ordered = true;
@@ -103,7 +102,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         o.printf("%s in %.1f s; HALP >= MoDNN and >= Local in every row: %s%n", sc.name(),
                 (System.nanoTime() - t0) / 1e9, ordered ? "yes" : "NO");
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("scenario", sc.name());
             j.put("halp_never_behind", ordered);
@@ -117,7 +116,7 @@ final class SimulateCommand implements Callable<Integer> {
                         "hit_ratio", p.hitRatio()));
             }
             j.put("reliability", rel);
-            o.println(new ObjectMapper().writeValueAsString(j));
+            json.print(j);
         }
         return ordered ? 0 : 1;
     }

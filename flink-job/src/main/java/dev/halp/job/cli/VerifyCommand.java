@@ -1,6 +1,5 @@
 package dev.halp.job.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halp.operators.cnn.CnnModel;
 import dev.halp.operators.cnn.SliceStats;
 import dev.halp.operators.exec.SegmentedInference;
@@ -63,8 +62,8 @@ final class VerifyCommand extends FrameCommand implements Callable<Integer> {
                     + "machine in the whole-frame shape; false runs every slice directly (default: ${DEFAULT-VALUE})")
     boolean exactSlices;
 
-    @Option(names = "--json", description = "end with one JSON object on the last line")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    JsonSummary json;
 
     @Option(names = "--plan", description = "execute this saved plan (plan --out FILE) instead of an equal split; "
             + "it sets the model, frame size and secondaries")
@@ -94,7 +93,7 @@ final class VerifyCommand extends FrameCommand implements Callable<Integer> {
             default -> throw Options.bad(this.spec, "--blocks", "unknown '" + blocks + "' (stage, layer, whole)");
         };
         SegmentPlan plan = saved != null ? saved : ProportionalSplit.equal(spec, height, width, fused, segments);
-        PrintWriter out = this.spec.commandLine().getOut();
+        PrintWriter out = json.progress();
         out.printf("verify %s %dx%d, %d segments, %d blocks, seed %d, %d thread(s)%n", spec.name(), height, width,
                 segments, plan.blocks().size(), seed, threads);
         try (CnnModel cnn = CnnModel.builder().setSpec(spec).optSeed(seed).optWeights(weights)
@@ -127,7 +126,7 @@ final class VerifyCommand extends FrameCommand implements Callable<Integer> {
                     fallbacks.isEmpty() ? "" : " " + fallbacks);
             out.printf("max |diff|: features %s, scores %s -> %s (tolerance %s)%n", featureDiff, scoreDiff,
                     passed ? "EXACT" + (maxDiff == 0 ? "" : " within tolerance") : "FAILED", tolerance);
-            if (json) {
+            if (json.enabled()) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("model", spec.name());
                 o.put("height", height);
@@ -149,7 +148,7 @@ final class VerifyCommand extends FrameCommand implements Callable<Integer> {
                 o.put("fallback_layers", fallbacks.stream().map(VerifyCommand::fallbackJson).toList());
                 o.putAll(report.haloSummary());
                 o.put("passed", passed);
-                out.println(new ObjectMapper().writeValueAsString(o));
+                json.print(o);
             }
             return passed ? 0 : 1;
         }

@@ -10,6 +10,8 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -59,6 +61,8 @@ public final class ClusterCommand implements Runnable {
         @Option(names = "--cpu-quota", description = "CPU quota in cores per TaskManager, each in its own cgroup (root): "
                 + "one number for all (0.5) or name=cores pairs (host=0.5,es0=0.5,es1=0.25)")
         String cpuQuota;
+        @picocli.CommandLine.Mixin
+        dev.halp.job.cli.JsonSummary json;
 
         @Override
         public Integer call() throws Exception {
@@ -78,15 +82,26 @@ public final class ClusterCommand implements Runnable {
             if (netns && !"root".equals(System.getProperty("user.name"))) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--netns: needs root (network namespaces, tc)");
             }
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = json.progress();
             long t0 = System.nanoTime();
             ClusterState state = LocalCluster.start(cluster, out);
+            double seconds = (System.nanoTime() - t0) / 1e9;
             out.printf("cluster up in %.1f s: dashboard %s, kafka %s, TaskManagers host + %d secondaries%s; logs in %s%n",
-                    (System.nanoTime() - t0) / 1e9, state.restUrl(), state.bootstrap(), secondaries,
+                    seconds, state.restUrl(), state.bootstrap(), secondaries,
                     netns ? " (network namespaces, " + bandwidthMbps + " Mbit/s links)" : "", dir.resolve("logs"));
             if (!cluster.cpuQuota().isEmpty()) {
                 out.printf("CPU quotas (cores, %d ms period): %s%n", CpuQuotas.PERIOD_US / 1000, cluster.cpuQuota());
             }
+            Map<String, Object> summary = new java.util.LinkedHashMap<>();
+            summary.put("dashboard", state.restUrl());
+            summary.put("kafka", state.bootstrap());
+            summary.put("secondaries", secondaries);
+            summary.put("netns", netns);
+            summary.put("bandwidth_mbps", netns ? bandwidthMbps : null);
+            summary.put("cpu_quota", cluster.cpuQuota());
+            summary.put("startup_s", Math.round(seconds * 10) / 10.0);
+            summary.put("logs", dir.resolve("logs").toString());
+            json.print(summary);
             return 0;
         }
     }
@@ -97,42 +112,65 @@ public final class ClusterCommand implements Runnable {
         CommandSpec spec;
         @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "(default: ${DEFAULT-VALUE})")
         Path dir;
+        @picocli.CommandLine.Mixin
+        dev.halp.job.cli.JsonSummary json;
 
         @Override
         public Integer call() throws IOException {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = json.progress();
+            Map<String, Object> summary = new java.util.LinkedHashMap<>();
+            summary.put("dir", dir.toAbsolutePath().toString());
             Optional<ClusterState> state = ClusterState.load(dir.toAbsolutePath());
             if (state.isEmpty()) {
                 out.println("no cluster in " + dir.toAbsolutePath());
+                summary.put("running", false);
+                json.print(summary);
                 return 1;
             }
             boolean allUp = true;
+            List<Map<String, Object>> nodes = new ArrayList<>();
             for (ClusterState.Node n : state.get().nodes()) {
                 boolean up = n.process().isPresent();
                 allUp &= up;
                 out.printf("%-11s pid %-8d %-10s %s%n", n.name(), n.pid(), n.address(), up ? "running" : "NOT RUNNING");
+                nodes.add(new java.util.LinkedHashMap<>(Map.of("name", n.name(), "pid", n.pid(), "address",
+                        n.address(), "running", up)));
             }
+            summary.put("nodes", nodes);
             if (!state.get().cpuGroups().isEmpty()) {
                 CpuQuotas quotas = CpuQuotas.detect();
+                Map<String, Object> groups = new java.util.LinkedHashMap<>();
                 for (Map.Entry<String, CpuQuotas.Group> g : state.get().cpuGroups().entrySet()) {
-                    out.printf("%-11s CPU quota %.2f cores, %.1f CPU-s used%n", g.getKey(), quotas.quota(g.getValue()),
-                            quotas.usageNanos(g.getValue()) / 1e9);
+                    double cores = quotas.quota(g.getValue());
+                    double cpuSeconds = quotas.usageNanos(g.getValue()) / 1e9;
+                    out.printf("%-11s CPU quota %.2f cores, %.1f CPU-s used%n", g.getKey(), cores, cpuSeconds);
+                    groups.put(g.getKey(), Map.of("cores", cores, "cpu_s", Math.round(cpuSeconds * 10) / 10.0));
                 }
+                summary.put("cpu_quota", groups);
             }
             FlinkRest rest = new FlinkRest(state.get().restUrl());
+            summary.put("dashboard", rest.baseUrl());
             if (rest.reachable()) {
                 JsonNode o = rest.overview();
                 out.printf("dashboard %s: %d TaskManagers %s, %d/%d slots free, jobs running %d%n", rest.baseUrl(),
                         o.path("taskmanagers").asInt(), rest.taskManagerIds(), o.path("slots-available").asInt(),
                         o.path("slots-total").asInt(), o.path("jobs-running").asInt());
+                summary.put("taskmanagers", rest.taskManagerIds());
+                List<Map<String, String>> jobs = new ArrayList<>();
                 for (JsonNode j : rest.jobs()) {
                     out.printf("  job %s %-9s %s%n", j.path("jid").asText(), j.path("state").asText(), j.path("name").asText());
+                    jobs.add(Map.of("id", j.path("jid").asText(), "state", j.path("state").asText(),
+                            "name", j.path("name").asText()));
                 }
+                summary.put("jobs", jobs);
             } else {
                 allUp = false;
                 out.println("dashboard " + rest.baseUrl() + " not reachable");
             }
             out.println("kafka " + state.get().bootstrap());
+            summary.put("kafka", state.get().bootstrap());
+            summary.put("running", allUp);
+            json.print(summary);
             return allUp ? 0 : 1;
         }
     }
@@ -143,10 +181,14 @@ public final class ClusterCommand implements Runnable {
         CommandSpec spec;
         @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "(default: ${DEFAULT-VALUE})")
         Path dir;
+        @picocli.CommandLine.Mixin
+        dev.halp.job.cli.JsonSummary json;
 
         @Override
         public Integer call() throws IOException {
-            return LocalCluster.stop(dir, spec.commandLine().getOut()) ? 0 : 1;
+            boolean stopped = LocalCluster.stop(dir, json.progress());
+            json.print(Map.of("dir", dir.toAbsolutePath().toString(), "stopped", stopped));
+            return stopped ? 0 : 1;
         }
     }
 
@@ -159,11 +201,14 @@ public final class ClusterCommand implements Runnable {
         Path dir;
         @picocli.CommandLine.Parameters(paramLabel = "NODE", description = "host, es0, es1, ... (see cluster status)")
         String node;
+        @picocli.CommandLine.Mixin
+        dev.halp.job.cli.JsonSummary json;
 
         @Override
         public Integer call() throws Exception {
             try {
-                LocalCluster.restart(dir, node, spec.commandLine().getOut());
+                LocalCluster.restart(dir, node, json.progress());
+                json.print(Map.of("node", node, "restarted", true));
                 return 0;
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -47,9 +48,12 @@ public final class SubmitCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JOB_OPTION", description = "job options after --, e.g. -- --scheme halp --deadline-ms 1500")
     List<String> jobArgs = new ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    dev.halp.job.cli.JsonSummary json;
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = json.progress();
         ClusterState cluster = rest == null ? ClusterState.load(dir.toAbsolutePath()).orElseThrow(() ->
                 new CommandLine.ParameterException(spec.commandLine(), "--dir: no cluster in " + dir.toAbsolutePath()
                         + " (bin/halp cluster start, or --rest URL)")) : null;
@@ -87,12 +91,20 @@ public final class SubmitCommand implements Callable<Integer> {
         String jobId = api.runJar(jarId, HalpJobMain.class.getName(), args);
         out.printf("submitted job %s (jar %s, %d MB) to %s in %.1f s%n", jobId, jarId, Files.size(jobJar) >> 20,
                 api.baseUrl(), (System.nanoTime() - t0) / 1e9);
+        Map<String, Object> summary = new java.util.LinkedHashMap<>();
+        summary.put("job_id", jobId);
+        summary.put("jar_id", jarId);
+        summary.put("dashboard", api.baseUrl());
         if (waitSeconds > 0) {
             FlinkRest.JobState state = awaitRunning(api, jobId, Duration.ofSeconds(waitSeconds));
             out.printf("job %s: %s%s after %.1f s%n", jobId, state.state(),
                     state.allTasksRunning() ? ", every task running" : "", (System.nanoTime() - t0) / 1e9);
+            summary.put("state", state.state());
+            summary.put("all_tasks_running", state.allTasksRunning());
+            json.print(summary);
             return state.allTasksRunning() ? 0 : 1;
         }
+        json.print(summary);
         return 0;
     }
 

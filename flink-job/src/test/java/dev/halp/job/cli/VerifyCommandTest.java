@@ -88,7 +88,7 @@ class VerifyCommandTest {
         JsonNode j = r.json();
         boolean differs = j.get("max_abs_diff").asDouble() > 0;
         assertEquals(differs ? 1 : 0, r.status(), j.toString());
-        assertEquals(differs, r.out().contains("FAILED"), r.out());
+        assertEquals(differs, r.err().contains("FAILED"), r.err());
         assertEquals(0, j.get("slice_shapes_probed").asInt());
 
         Run tolerant = halp("verify", "--model", "mobilenet-v1", "--segments", "4", "--threads", "2", "--warmup", "0",
