@@ -68,8 +68,12 @@ final class CameraCommand implements Callable<Integer> {
                 }
             });
             out.println("sent " + sent + " frames to " + topic + " on " + bootstrap);
-            json.print(java.util.Map.of("sent", sent, "topic", topic, "bootstrap", bootstrap, "cameras", cameras));
+            if (sim.failed() > 0) {
+                out.println(sim.failed() + " frames were refused (see above)");
+            }
+            json.print(java.util.Map.of("sent", sent, "refused", sim.failed(), "topic", topic, "bootstrap", bootstrap,
+                    "cameras", cameras));
+            return sim.failed() == 0 ? 0 : 1;
         }
-        return 0;
     }
 }

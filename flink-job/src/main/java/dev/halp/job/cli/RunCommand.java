@@ -44,6 +44,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--images", description = "publish the JPEG/PNG files of this directory instead of synthetic frames")
     Path images;
 
+    @Option(names = "--size-cycle", defaultValue = "0",
+            description = "frames of N sizes in turn, each 8 rows and columns larger than the one before (long runs: "
+                    + "per-size state must stay bounded; default: one size)")
+    int sizeCycle;
+
+    @Option(names = "--size-every", defaultValue = "10", description = "frames per size with --size-cycle (default: ${DEFAULT-VALUE})")
+    int sizeEvery;
+
     @Option(names = "--results-out", description = "write every result and miss record (JSON lines) to this file at the end")
     Path resultsOut;
 
@@ -65,10 +73,17 @@ final class RunCommand implements Callable<Integer> {
             throw Options.bad(spec, cameras < 1 ? "--cameras" : "--fps", "must be positive");
         }
         Options.frameSize(spec, Options.model(spec, job.model), height, width);
+        if (sizeCycle < 0 || sizeEvery < 1) {
+            throw Options.bad(spec, sizeCycle < 0 ? "--size-cycle" : "--size-every", "out of range");
+        }
+        if (sizeCycle > 1 && (height + 8 * (sizeCycle - 1) > job.maxHeight || width + 8 * (sizeCycle - 1) > job.maxWidth)) {
+            throw Options.bad(spec, "--size-cycle", "the largest frame would exceed --max-height/--max-width");
+        }
         if (images != null && !java.nio.file.Files.isDirectory(images)) {
             throw Options.bad(spec, "--images", "not a directory: " + images);
         }
-        EmbeddedRun run = new EmbeddedRun(job, new EmbeddedRun.Camera(frames, cameras, fps, width, height, images),
+        EmbeddedRun run = new EmbeddedRun(job, new EmbeddedRun.Camera(frames, cameras, fps, width, height, images, 0,
+                sizeCycle, sizeEvery),
                 json.progress()).optResultsOut(resultsOut);
         // Ctrl-C: ask the run to finish, and hold the JVM until it has cancelled the job, printed its
         // summary and stopped the broker
@@ -97,6 +112,7 @@ final class RunCommand implements Callable<Integer> {
         long in = ((Number) summary.get("frames_in")).longValue();
         long accounted = ((Number) summary.get("results")).longValue() + ((Number) summary.get("misses")).longValue()
                 + ((Number) summary.get("dead_letters")).longValue();
-        return accounted == in ? 0 : 1;
+        boolean refused = ((Number) summary.getOrDefault("camera_refused", 0)).longValue() > 0;
+        return accounted == in && !refused ? 0 : 1;
     }
 }

@@ -23,9 +23,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EmbeddedRun {
 
     /** What the camera simulator publishes. */
-    public record Camera(long frames, int cameras, double fps, int width, int height, Path images, int corruptEvery) {
+    /** {@code sizeCycle} sizes, each {@code sizeEvery} frames long (0: one size), as the camera simulator takes them. */
+    public record Camera(long frames, int cameras, double fps, int width, int height, Path images, int corruptEvery,
+                         int sizeCycle, int sizeEvery) {
         public Camera(long frames, int cameras, double fps, int width, int height, Path images) {
-            this(frames, cameras, fps, width, height, images, 0);
+            this(frames, cameras, fps, width, height, images, 0, 0, 1);
+        }
+
+        public Camera(long frames, int cameras, double fps, int width, int height, Path images, int corruptEvery) {
+            this(frames, cameras, fps, width, height, images, corruptEvery, 0, 1);
         }
     }
 
@@ -33,6 +39,8 @@ public final class EmbeddedRun {
     private final Camera camera;
     private final PrintWriter out;
     private volatile boolean stop;
+    /** Frames the broker refused: not in the run (never in Kafka), but reported. */
+    private final AtomicLong refused = new AtomicLong();
     private Path resultsOut;
 
     public EmbeddedRun(JobOptions options, Camera camera, PrintWriter out) {
@@ -114,7 +122,8 @@ public final class EmbeddedRun {
                             (watcher.met() + watcher.missed()) / secs, watcher.missed(), watcher.deadLetters(),
                             watcher.percentile(50), watcher.percentile(99), 100 * watcher.hitRatio());
                 }
-                boolean allSent = (stop || camera.frames() > 0 && sent.get() >= camera.frames()) && !producer.isAlive();
+                // the camera's thread ends once every frame is acknowledged or refused (refusals are not counted)
+                boolean allSent = (stop || camera.frames() > 0) && !producer.isAlive();
                 if (allSent && watcher.accounted() >= sent.get() || stopAt > 0 && now > stopAt) {
                     break;
                 }
@@ -129,15 +138,39 @@ public final class EmbeddedRun {
             }
             producer.interrupt();
             producer.join(10_000);
+            // what the job holds after its frames, taken while it still runs: caches and the heap after a GC
+            Map<String, Object> held = held();
             if (!job.getJobStatus().get().isGloballyTerminalState()) {
                 job.cancel().get();
             }
             Map<String, Object> summary = watcher.summary(sent.get());
+            summary.put("camera_refused", refused.get());
+            summary.putAll(held);
             if (resultsOut != null) {
                 java.nio.file.Files.write(resultsOut, watcher.results().stream().map(Json::write).toList());
             }
             return summary;
         }
+    }
+
+    /**
+     * Every cache of this process (the MiniCluster's TaskManagers run here) with its fullest size and bound, and
+     * the heap in use after a full collection: a long run shows here whether per-frame or per-size state grows.
+     */
+    private static Map<String, Object> held() {
+        Map<String, Object> caches = new java.util.TreeMap<>();
+        dev.halp.partitioner.util.BoundedCache.census().forEach((name, c) -> caches.put(name,
+                Map.of("instances", c.instances(), "largest", c.largest(), "bound", c.bound())));
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+        }
+        Runtime rt = Runtime.getRuntime();
+        Map<String, Object> held = new java.util.LinkedHashMap<>();
+        held.put("caches", caches);
+        held.put("caches_within_bounds", dev.halp.partitioner.util.BoundedCache.census().values().stream()
+                .allMatch(c -> c.largest() <= c.bound()));
+        held.put("heap_after_gc_mb", (rt.totalMemory() - rt.freeMemory()) >> 20);
+        return held;
     }
 
     /**
@@ -164,12 +197,16 @@ public final class EmbeddedRun {
         return CameraSimulator.builder().setBootstrap(options.bootstrap)
                 .setTopic(options.framesTopic).optCameras(camera.cameras()).optFps(camera.fps())
                 .optSize(camera.width(), camera.height()).optImages(camera.images())
-                .optCorruptEvery(camera.corruptEvery()).build();
+                .optCorruptEvery(camera.corruptEvery()).optSizeCycle(camera.sizeCycle(), camera.sizeEvery()).build();
     }
 
     private void publish(AtomicLong sent) {
         try (CameraSimulator sim = simulator()) {
-            sim.run(camera.frames(), sent::set);
+            try {
+                sim.run(camera.frames(), sent::set);
+            } finally {
+                refused.set(sim.failed());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -34,6 +34,10 @@ import java.util.stream.Stream;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
+    /** The largest record this broker takes (and the camera simulator and the job's sinks may send): 32 MB. */
+    public static final int MAX_RECORD_BYTES = 32 * 1024 * 1024;
+
+
     private final String host;
     private final int port;
     private final Path dataDir;
@@ -88,6 +92,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.put("group.initial.rebalance.delay.ms", "0");
             props.put("num.partitions", "1");
             props.put("auto.create.topics.enable", "false");
+            // a raw 720p frame is 2.8 MB; Kafka's default limit (1 MB) would refuse every frame above 590x590
+            props.put("message.max.bytes", Integer.toString(MAX_RECORD_BYTES));
+            props.put("replica.fetch.max.bytes", Integer.toString(MAX_RECORD_BYTES));
             Path config = dataDir.resolve("server.properties");
             try (var w = Files.newBufferedWriter(config)) {
                 props.store(w, "written by EmbeddedKafkaBroker");

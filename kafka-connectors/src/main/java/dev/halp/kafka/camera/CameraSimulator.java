@@ -37,16 +37,20 @@ public final class CameraSimulator implements AutoCloseable {
     private final double fps;
     private final int width;
     private final int height;
+    private final int sizeCycle;
+    private final int sizeEvery;
     private final List<Path> images;
     private final long seed;
     private final int corruptEvery;
+    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
 
     private CameraSimulator(Builder b) {
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "0",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 * 1024 * 1024),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(
+                        dev.halp.kafka.broker.EmbeddedKafkaBroker.MAX_RECORD_BYTES),
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000",
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"),
                 new ByteArraySerializer(), new ByteArraySerializer());
@@ -55,6 +59,8 @@ public final class CameraSimulator implements AutoCloseable {
         this.fps = b.fps;
         this.width = b.width;
         this.height = b.height;
+        this.sizeCycle = b.sizeCycle;
+        this.sizeEvery = b.sizeEvery;
         this.images = b.images == null ? List.of() : listImages(b.images);
         this.seed = b.seed;
         this.corruptEvery = b.corruptEvery;
@@ -64,8 +70,14 @@ public final class CameraSimulator implements AutoCloseable {
         return new Builder();
     }
 
-    /** Publishes {@code frames} frames (0: forever); {@code onSent} sees the running count. */
+    /**
+     * Publishes {@code frames} frames (0: forever); {@code onSent} sees the running count of frames the broker
+     * acknowledged. A frame the broker refuses (for example larger than it accepts) is not counted: it is
+     * reported on standard error with the broker's reason, and {@link #failed()} counts it. Returns the frames
+     * acknowledged.
+     */
     public long run(long frames, LongConsumer onSent) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
         long periodNanos = (long) (1e9 / (fps * cameras));
         long start = System.nanoTime();
         long sent = 0;
@@ -80,13 +92,24 @@ public final class CameraSimulator implements AutoCloseable {
             if (corruptEvery > 0 && (sent + 1) % corruptEvery == 0) {
                 value = java.util.Arrays.copyOf(value, value.length / 2); // a truncated record, for fault runs
             }
+            String id = f.cameraId + "#" + f.sequence + " (" + f.width + "x" + f.height + ", " + value.length + " bytes)";
             producer.send(new ProducerRecord<>(topic, null, f.captureMillis, f.cameraId.getBytes(StandardCharsets.UTF_8),
-                    value));
+                    value), (meta, error) -> {
+                        if (error == null) {
+                            onSent.accept(acknowledged.incrementAndGet());
+                        } else if (failed.incrementAndGet() <= 10) {
+                            System.err.println("camera: frame " + id + " not published: " + error);
+                        }
+                    });
             sent++;
-            onSent.accept(sent);
         }
         producer.flush();
-        return sent;
+        return acknowledged.get();
+    }
+
+    /** Frames the broker refused or that could not be sent in time. */
+    public long failed() {
+        return failed.get();
     }
 
     /** Publishes one frame now and waits until the broker has it. */
@@ -108,7 +131,8 @@ public final class CameraSimulator implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
-        return synthetic(camera, sequence, captureMillis, width, height, seed * 31 + index);
+        int grow = sizeCycle > 1 ? 8 * (int) ((sequence / sizeEvery) % sizeCycle) : 0;
+        return synthetic(camera, sequence, captureMillis, width + grow, height + grow, seed * 31 + index);
     }
 
     /** A frame of seeded RGB8 noise. */
@@ -148,6 +172,8 @@ public final class CameraSimulator implements AutoCloseable {
         private Path images;
         private long seed = 1;
         private int corruptEvery;
+        private int sizeCycle;
+        private int sizeEvery = 1;
 
         public Builder setBootstrap(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -186,6 +212,20 @@ public final class CameraSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("corruptEvery must not be negative");
             }
             this.corruptEvery = n;
+            return this;
+        }
+
+        /**
+         * Frame sizes that change: every {@code every} frames of a camera the next of {@code sizes} sizes, each 8
+         * rows and columns larger than the one before (the first is {@link #optSize}'s), then from the first
+         * again. For long runs that check that per-size state stays bounded.
+         */
+        public Builder optSizeCycle(int sizes, int every) {
+            if (sizes < 0 || every < 1) {
+                throw new IllegalArgumentException("sizes must not be negative and every must be at least 1");
+            }
+            this.sizeCycle = sizes;
+            this.sizeEvery = every;
             return this;
         }
 

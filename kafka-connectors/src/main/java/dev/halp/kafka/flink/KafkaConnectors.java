@@ -135,6 +135,9 @@ public final class KafkaConnectors {
                 // the sink's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min); a transaction a
                 // killed job left open blocks read_committed readers until the broker aborts it after this long
                 .setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()))
+                // a dead letter carries the whole record it could not read: as large as the largest frame
+                .setProperty("max.request.size", Integer.toString(
+                        dev.halp.kafka.broker.EmbeddedKafkaBroker.MAX_RECORD_BYTES))
                 .build();
     }
 

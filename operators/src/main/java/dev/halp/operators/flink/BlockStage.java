@@ -90,7 +90,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         taskManager = getRuntimeContext().getMetricGroup().getAllVariables().getOrDefault("<tm_id>", "?");
         model = modelConfig.acquire(DeviceSelection.select(getRuntimeContext()));
         plans = new JobPlans();
-        views = new BoundedCache<>(JobPlans.MAX_PLANS);
+        views = new BoundedCache<>("stage views", JobPlans.MAX_PLANS);
         reports = reportSpeed ? new SpeedReports(plans, me) : null;
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING,
                 TypeInformation.of(Pending.class)));

@@ -128,7 +128,7 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     @Override
     public void open(OpenContext ctx) {
         plans = new JobPlans();
-        specs = new BoundedCache<>(MAX_SPECS);
+        specs = new BoundedCache<>("split plan specs", MAX_SPECS);
         batch = getRuntimeContext().getListState(new ListStateDescriptor<>("batch", TypeInformation.of(Waiting.class)));
         framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");

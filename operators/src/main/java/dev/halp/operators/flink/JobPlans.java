@@ -29,7 +29,7 @@ public final class JobPlans {
     /** Plans kept per operator. */
     public static final int MAX_PLANS = 64;
 
-    private final BoundedCache<PlanSpec, SegmentPlan> cache = new BoundedCache<>(MAX_PLANS);
+    private final BoundedCache<PlanSpec, SegmentPlan> cache = new BoundedCache<>("plans", MAX_PLANS);
 
     public SegmentPlan plan(PlanSpec spec) {
         return cache.get(spec, JobPlans::build);

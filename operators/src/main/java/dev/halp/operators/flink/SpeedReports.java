@@ -16,7 +16,7 @@ final class SpeedReports {
 
     private final JobPlans plans;
     private final int me;
-    private final BoundedCache<PlanSpec, Integer> plannedRows = new BoundedCache<>(JobPlans.MAX_PLANS);
+    private final BoundedCache<PlanSpec, Integer> plannedRows = new BoundedCache<>("planned rows", JobPlans.MAX_PLANS);
 
     SpeedReports(JobPlans plans, int me) {
         this.plans = plans;

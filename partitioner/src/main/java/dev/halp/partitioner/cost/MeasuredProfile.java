@@ -27,7 +27,7 @@ public record MeasuredProfile(String name, String device, String framework, Stri
                               double scale, Map<String, List<MeasuredLayer>> tables) implements DeviceProfile {
 
     /** Layer tables kept, one per profile, workload and batch. */
-    private static final BoundedCache<String, LayerTimes> CACHE = new BoundedCache<>(64);
+    private static final BoundedCache<String, LayerTimes> CACHE = new BoundedCache<>("profile tables", 64);
 
     public MeasuredProfile {
         tables = new LinkedHashMap<>(tables);

@@ -18,7 +18,7 @@ public final class RowCache {
     /** Models and frame heights kept (planners of one process use a few; each holds up to layers² tables). */
     static final int MAX_ENTRIES = 16;
 
-    private static final BoundedCache<Key, RowCache> ALL = new BoundedCache<>(MAX_ENTRIES);
+    private static final BoundedCache<Key, RowCache> ALL = new BoundedCache<>("receptive-field tables", MAX_ENTRIES);
     private static volatile RowCache last;
 
     /** Tables held now, for tests (at most {@link #MAX_ENTRIES}). */

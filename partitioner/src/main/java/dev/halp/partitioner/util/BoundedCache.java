@@ -1,7 +1,13 @@
 package dev.halp.partitioner.util;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 
 /**
@@ -11,14 +17,22 @@ import java.util.function.Function;
  */
 public final class BoundedCache<K, V> {
 
+    /** Every cache alive in this process, for {@link #census()}; weakly held, so a closed operator's go. */
+    private static final Set<BoundedCache<?, ?>> LIVE = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
+
+    private final String name;
     private final int maxEntries;
     private final Map<K, V> entries;
 
-    public BoundedCache(int maxEntries) {
+    /** {@code name}: what it holds, as {@link #census()} reports it. */
+    public BoundedCache(String name, int maxEntries) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("a cache needs room for at least one entry, got " + maxEntries);
         }
+        this.name = name;
         this.maxEntries = maxEntries;
+        LIVE.add(this);
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
@@ -50,5 +64,24 @@ public final class BoundedCache<K, V> {
 
     public int maxEntries() {
         return maxEntries;
+    }
+
+    /** One kind of cache in this process: how many there are, the fullest one's entries, and the bound. */
+    public record Census(int instances, int largest, int bound) {
+    }
+
+    /** Every live cache of this process by name, so a long run can show that each stayed within its bound. */
+    public static Map<String, Census> census() {
+        List<BoundedCache<?, ?>> live;
+        synchronized (LIVE) {
+            live = new ArrayList<>(LIVE);
+        }
+        Map<String, Census> byName = new TreeMap<>();
+        for (BoundedCache<?, ?> c : live) {
+            Census old = byName.get(c.name);
+            byName.put(c.name, old == null ? new Census(1, c.size(), c.maxEntries)
+                    : new Census(old.instances + 1, Math.max(old.largest, c.size()), Math.max(old.bound, c.maxEntries)));
+        }
+        return byName;
     }
 }

@@ -11,7 +11,7 @@ class BoundedCacheTest {
 
     @Test
     void holdsAtMostItsBoundAndDropsTheLeastRecentlyUsed() {
-        BoundedCache<Integer, String> c = new BoundedCache<>(3);
+        BoundedCache<Integer, String> c = new BoundedCache<>("test", 3);
         AtomicInteger builds = new AtomicInteger();
         for (int i = 0; i < 100; i++) {
             c.get(i % 7, k -> "v" + k + "#" + builds.incrementAndGet());
@@ -25,6 +25,19 @@ class BoundedCacheTest {
         c.get(0, k -> "zero");
         assertEquals("zero", c.get(0, k -> "again"));
         assertEquals("rebuilt 4", c.get(4, k -> "rebuilt 4"), "the least recently used (4) was dropped");
-        assertThrows(IllegalArgumentException.class, () -> new BoundedCache<>(0));
+        assertThrows(IllegalArgumentException.class, () -> new BoundedCache<>("empty", 0));
+    }
+
+    @Test
+    void theCensusNamesEveryLiveCacheWithItsFullestSizeAndBound() {
+        BoundedCache<Integer, Integer> a = new BoundedCache<>("census test", 4);
+        BoundedCache<Integer, Integer> b = new BoundedCache<>("census test", 4);
+        for (int i = 0; i < 10; i++) {
+            a.get(i, k -> k);
+        }
+        b.get(1, k -> k);
+        BoundedCache.Census c = BoundedCache.census().get("census test");
+        assertEquals(new BoundedCache.Census(2, 4, 4), c);
+        assertEquals(1, b.size());
     }
 }
