@@ -57,7 +57,8 @@ class PlannerCommandsTest {
         JsonNode j = r.json();
         assertTrue(j.get("halp_never_behind").asBoolean());
         assertEquals(3 * (2 * 2 + 4) * 3, j.get("rows").size());
-        assertEquals(2 * 14 * 3, j.get("reliability").size());
+        assertEquals(2 * 14 * 4, j.get("reliability").size(), "local, modnn, halp and deadline-aware");
+        assertTrue(j.get("deadline_aware_never_behind").asBoolean(), j.toString());
         assertTrue(Files.size(dir.resolve("speedup-vs-bandwidth-xavier.png")) > 1000);
         assertTrue(Files.size(dir.resolve("reliability-rayleigh.png")) > 1000);
     }

@@ -20,6 +20,18 @@ public sealed interface ChannelModel permits RayleighChannel, GilbertElliottChan
     /** The long-run mean rate in Mbps, what a planner that knows only averages would plan with. */
     double meanMbps();
 
+    /**
+     * What the last measured rate tells about the next frame's: a key equal for measurements that predict the
+     * same distribution (one key for a memoryless channel), and a draw from that distribution. {@code lastMbps}
+     * is NaN when nothing was measured yet (the stationary distribution).
+     */
+    default Object stateOf(double lastMbps) {
+        return 0;
+    }
+
+    /** A draw of the next frame's rate given the last measured one ({@link #stateOf}). */
+    double nextMbps(double lastMbps, SplittableRandom random);
+
     /** A channel that never changes (the static scenario). */
     record Fixed(double mbps) implements ChannelModel {
         @Override
@@ -29,6 +41,11 @@ public sealed interface ChannelModel permits RayleighChannel, GilbertElliottChan
 
         @Override
         public double meanMbps() {
+            return mbps;
+        }
+
+        @Override
+        public double nextMbps(double lastMbps, SplittableRandom random) {
             return mbps;
         }
     }

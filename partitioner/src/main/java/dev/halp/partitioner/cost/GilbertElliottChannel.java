@@ -33,6 +33,19 @@ public record GilbertElliottChannel(double goodMbps, double badMbps, double pGoo
         };
     }
 
+    /** The chain's state: bad when the last rate was the bad one, unknown (stationary) before any measurement. */
+    @Override
+    public Object stateOf(double lastMbps) {
+        return Double.isNaN(lastMbps) ? "stationary" : lastMbps <= badMbps ? "bad" : "good";
+    }
+
+    @Override
+    public double nextMbps(double lastMbps, SplittableRandom random) {
+        Object state = stateOf(lastMbps);
+        double pBad = state.equals("stationary") ? badProbability() : state.equals("bad") ? 1 - pBadToGood : pGoodToBad;
+        return random.nextDouble() < pBad ? badMbps : goodMbps;
+    }
+
     @Override
     public double meanMbps() {
         return badProbability() * badMbps + (1 - badProbability()) * goodMbps;

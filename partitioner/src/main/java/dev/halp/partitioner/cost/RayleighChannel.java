@@ -32,6 +32,12 @@ public record RayleighChannel(double bandwidthMHz, double meanSnrDb, double capM
         return () -> rateMbps(-Math.log(1 - random.nextDouble()));
     }
 
+    /** Independent across frames: the last rate says nothing about the next. */
+    @Override
+    public double nextMbps(double lastMbps, SplittableRandom random) {
+        return rateMbps(-Math.log(1 - random.nextDouble()));
+    }
+
     @Override
     public double meanMbps() {
         // deterministic quadrature over the exponential's quantiles
