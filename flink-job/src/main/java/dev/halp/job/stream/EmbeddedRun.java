@@ -35,6 +35,9 @@ public final class EmbeddedRun {
         }
     }
 
+    /** Network memory of each embedded TaskManager. */
+    static final String EMBEDDED_NETWORK_MEMORY = "256m";
+
     private final JobOptions options;
     private final Camera camera;
     private final PrintWriter out;
@@ -84,6 +87,11 @@ public final class EmbeddedRun {
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
         conf.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE,
                 org.apache.flink.configuration.MemorySize.parse(dev.halp.job.cluster.FlinkNodeConfig.NETWORK_SEGMENT));
+        // 256 kB buffers: a MiniCluster TaskManager's default 64 MB would hold 256 of them, fewer than MoDNN's
+        // 35 stages (VGG-16) need; 256 MB hold 1024
+        var network = org.apache.flink.configuration.MemorySize.parse(EMBEDDED_NETWORK_MEMORY);
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, network);
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, network);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         StreamingJob.configure(env, options);

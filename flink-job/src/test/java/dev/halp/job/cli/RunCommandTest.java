@@ -27,4 +27,14 @@ class RunCommandTest {
         assertEquals(3, j.get("results").asInt() + j.get("misses").asInt() + j.get("dead_letters").asInt());
         assertTrue(r.err().contains("starting the cameras"), "progress on standard error: " + r.err());
     }
+
+    /** MoDNN's VGG-16 graph (35 stages, each exchanging through the host) fits the embedded network buffers. */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void theMoDnnGraphOfVgg16Runs() throws Exception {
+        VerifyCommandTest.Run r = VerifyCommandTest.halp("run", "--scheme", "modnn", "--frames", "1", "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out().strip());
+        assertEquals(1, j.get("results").asInt() + j.get("misses").asInt(), j.toString());
+    }
 }

@@ -45,8 +45,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * With {@code --exactly-once}, a job cancelled mid-stream (as if killed) and started again from its last
  * checkpoint leaves exactly one committed result per frame, as a {@code read_committed} consumer sees it.
- * The source also commits its offsets to the consumer group on every checkpoint, so this does not yet
- * tell a restore from the checkpoint apart from a restart at the committed offsets (see the fault issue).
+ * The source also commits its offsets to the consumer group on every checkpoint, so that test alone cannot
+ * tell a restore from the checkpoint apart from a restart at the committed offsets; the second test can: the
+ * frames it counts on are held only in the split's state (a batch waiting to fill), behind the committed
+ * offsets, when the job is killed.
  */
 class ExactlyOnceIntegrationTest {
 
@@ -107,6 +109,71 @@ class ExactlyOnceIntegrationTest {
                 seen.forEach((frame, n) -> assertEquals(1, n, frame + " committed " + n + " times"));
             }
         }
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void framesHeldOnlyInStateWhenTheJobDiesEndFromTheRestoredState(@TempDir Path checkpoints) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.forTests().start()) {
+            JobOptions o = new JobOptions();
+            // a batch of 4 that waits up to 15 s: two frames sit in the split's state, their offsets committed
+            new picocli.CommandLine(o).parseArgs("--model", "tiny", "--scheme", "halp", "--secondaries", "2",
+                    "--deadline-ms", "120000", "--warmup-size", "64x64", "--bootstrap", broker.bootstrapServers(),
+                    "--exactly-once", "--checkpoint-interval-ms", "300", "--group-id", "held",
+                    "--batch-size", "4", "--batch-linger-ms", "15000", "--transaction-timeout-ms", "15000");
+            o.validate();
+            broker.createTopics(1, o.topics());
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+                 KafkaConsumer<String, String> committed = new KafkaConsumer<>(Map.of(
+                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
+                         ConsumerConfig.GROUP_ID_CONFIG, "held-reader",
+                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                         new StringDeserializer(), new StringDeserializer());
+                 org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                         org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap))) {
+                committed.subscribe(List.of(o.resultsTopic));
+                publish(producer, o, 0, 2);
+                JobClient first = start(o, checkpoints, null);
+                long committedOffset;
+                try {
+                    committedOffset = awaitCommittedOffset(admin, o, 2);
+                } finally {
+                    first.cancel().get();
+                }
+                Map<String, Integer> seen = new HashMap<>();
+                drain(committed, seen, Duration.ofSeconds(1));
+                assertEquals(Map.of(), seen, "the batch had not left when the job died");
+                assertEquals(2, committedOffset, "both frames are behind the committed offsets: only state has them");
+
+                Path checkpoint = awaitCheckpoint(checkpoints.resolve(first.getJobID().toString()));
+                JobClient second = start(o, checkpoints, checkpoint);
+                try {
+                    await(committed, seen, 2);
+                } finally {
+                    second.cancel().get();
+                }
+                assertEquals(Map.of("cam#0", 1, "cam#1", 1), seen);
+            }
+        }
+    }
+
+    /** Waits until the job's consumer group has committed {@code offset} on the frames topic (a checkpoint did). */
+    private static long awaitCommittedOffset(org.apache.kafka.clients.admin.Admin admin, JobOptions o, long offset)
+            throws Exception {
+        long until = System.currentTimeMillis() + 120_000;
+        long seen = -1;
+        while (System.currentTimeMillis() < until) {
+            var offsets = admin.listConsumerGroupOffsets(o.groupId).partitionsToOffsetAndMetadata().get();
+            var tp = new org.apache.kafka.common.TopicPartition(o.framesTopic, 0);
+            seen = offsets.containsKey(tp) && offsets.get(tp) != null ? offsets.get(tp).offset() : -1;
+            if (seen >= offset) {
+                return seen;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the job never committed offset " + offset + " (last " + seen + ")");
     }
 
     private static void publish(KafkaProducer<byte[], byte[]> producer, JobOptions o, int from, int to)
