@@ -97,7 +97,7 @@ public final class SpeedupBench {
                                             int mbps) throws Exception {
         Path dir = s.dir().resolve("cluster");
         ClusterState state = LocalCluster.start(new ClusterSpec(dir, s.secondaries(), 1, 0, 0, s.netns(), mbps, 0,
-                false, "3072m", s.classpath(), s.cpuQuota()), out);
+                false, taskManagerMemory(s.batch()), s.classpath(), s.cpuQuota()), out);
         try {
             FlinkRest rest = new FlinkRest(state.restUrl());
             String jar = rest.uploadJar(s.jobJar());
@@ -147,13 +147,22 @@ public final class SpeedupBench {
     }
 
     /** Each role's profile under its quota, scaled by the batch (one tensor of B frames), behind the measured hop. */
+    /**
+     * Flink process size per TaskManager: the default 3072m holds one 448x448 VGG-16 frame's rows in flight; a
+     * batch of B frames needs B times the tensors (a batch of 4 ran out of heap in 3072m).
+     */
+    static String taskManagerMemory(int batch) {
+        return batch == 1 ? "3072m" : (1536 + 768 * batch) + "m";
+    }
+
     private Cluster cluster(Map<Double, QuotaProfile> profiles, HopBench.Result hop) {
         DeviceProfile host = batched(profiles.get(roles.get("host")).device());
         List<DeviceProfile> secondaries = new ArrayList<>();
         for (int i = 0; i < s.secondaries(); i++) {
             secondaries.add(batched(profiles.get(roles.get("secondary_" + i)).device()));
         }
-        return new Cluster(host, secondaries, Network.uniform(s.secondaries(), hop.link()), 4 * s.batch(),
+        // frame rows travel as pixel bytes, feature rows as float32
+        return new Cluster(host, secondaries, Network.uniform(s.secondaries(), hop.link()), s.batch(),
                 4 * s.batch(), hop.exchangeMsPerMb());
     }
 

@@ -91,7 +91,7 @@ final class PlanCommand extends FrameCommand implements Callable<Integer> {
         DeviceProfile device = profile("--profile", profile);
         DeviceProfile host = hostProfile == null ? device : profile("--host-profile", hostProfile);
         Cluster cluster = new Cluster(host, java.util.Collections.nCopies(secondaries, device),
-                dev.halp.partitioner.cost.Network.uniform(secondaries, new Link(bandwidth, latency)), 4, 4);
+                dev.halp.partitioner.cost.Network.uniform(secondaries, new Link(bandwidth, latency)), 1, 4);
         Workload w = new Workload(spec, height, width, tasks);
         SchemePlan plan;
         try {

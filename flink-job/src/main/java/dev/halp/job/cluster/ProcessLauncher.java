@@ -36,6 +36,11 @@ final class ProcessLauncher {
         cmd.add("-DOPT_OUT_TRACKING=true");
         cmd.add("-Dai.djl.default_engine=PyTorch");
         cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
+        if (mainClass.endsWith("TaskManagerRunner")) {
+            // the TaskManagers' own JVM flags (garbage collector, heap regions), as env.java.opts.taskmanager
+            // would give them on a Flink distribution
+            cmd.addAll(taskManagerJavaOptions());
+        }
         cmd.add("-cp");
         cmd.add(LocalCluster.flinkClasspath(classpath));
         cmd.add(mainClass);
@@ -43,6 +48,12 @@ final class ProcessLauncher {
         cmd.add(conf.confDir().toString());
         cmd.addAll(memory.dynamic());
         return launch(name, address, prefix, cmd, dir.resolve("logs").resolve(name + ".out"));
+    }
+
+    /** {@code HALP_TM_JAVA_OPTS}, split at white space: extra JVM flags for every TaskManager. */
+    static List<String> taskManagerJavaOptions() {
+        String opts = System.getenv().getOrDefault("HALP_TM_JAVA_OPTS", "").strip();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 
     /** The project's own Kafka broker command ({@code halp broker}) in a JVM of its own. */

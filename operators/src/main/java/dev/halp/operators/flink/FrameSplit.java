@@ -6,7 +6,6 @@ import dev.halp.kafka.record.DeadLetter;
 import dev.halp.kafka.record.FramePixels;
 import dev.halp.kafka.record.FrameRecord;
 import dev.halp.kafka.record.IncomingFrame;
-import dev.halp.operators.tensor.TensorBytes;
 import dev.halp.partitioner.model.Models;
 import dev.halp.partitioner.plan.BlockPlan;
 import dev.halp.partitioner.plan.Piece;
@@ -220,7 +219,6 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             byte[] planes = FramePixels.toRgbPlaneBytes(frames.get(i).frame);
             System.arraycopy(planes, 0, pixels, i * planes.length, planes.length);
         }
-        TensorBytes frame = TensorBytes.ofFloats(new long[] {n, 3, f.height, f.width}, FramePixels.toFloats(pixels));
 
         RowsMessage header = new RowsMessage();
         header.cameraId = f.cameraId;
@@ -242,7 +240,7 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         if (attachInput) {
             // the pixels as they came, not the float32 tensor: the announcement sits in the merge's state (and
             // in every checkpoint) until the frame ends
-            header.shape = frame.shape();
+            header.shape = new long[] {n, 3, f.height, f.width};
             header.inputPixels = pixels;
         }
         ctx.output(ANNOUNCEMENTS, header);
@@ -253,10 +251,12 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         List<RowsMessage> messages = new ArrayList<>();
         for (Map.Entry<Integer, List<RowRange>> e : needsOfBlockZero(plan).entrySet()) {
             for (RowRange r : RowRanges.union(e.getValue())) {
-                messages.add(RowsMessage.about(header, 0, 0, e.getKey(), r, frame.rows(r.start(), r.end()), timings)
-                        .sentAt(now, header.deadlineMillis));
+                // frame rows travel as the camera's bytes: a quarter of their floats on the wire and in memory
+                byte[] rows = pixelRows(pixels, 3 * n, f.height, f.width, r);
+                messages.add(RowsMessage.ofPixels(header, 0, e.getKey(), r, new long[] {n, 3, r.size(), f.width}, rows,
+                        timings).sentAt(now, header.deadlineMillis));
                 if (e.getKey() != 0) {
-                    timings.bytesOut[0] += (long) n * r.size() * 3 * f.width * Float.BYTES;
+                    timings.bytesOut[0] += rows.length;
                 }
             }
         }
@@ -317,5 +317,14 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             }
         }
         return needs;
+    }
+
+    /** Rows {@code r} of each of {@code planes} planes of {@code height x width} bytes. */
+    static byte[] pixelRows(byte[] pixels, int planes, int height, int width, RowRange r) {
+        byte[] out = new byte[planes * r.size() * width];
+        for (int p = 0; p < planes; p++) {
+            System.arraycopy(pixels, (p * height + r.start()) * width, out, p * r.size() * width, r.size() * width);
+        }
+        return out;
     }
 }

@@ -48,6 +48,8 @@ public class RowsMessage {
     public int rowEnd;
     public long[] shape;
     public byte[] data;
+    /** {@code data} holds pixel bytes (frame rows from the split), not float32 values. */
+    public boolean pixels;
     public Timings timings;
     /**
      * The announcement's copy of the frame for a rescue: planar RGB bytes of every frame of the batch, in the
@@ -81,7 +83,8 @@ public class RowsMessage {
     }
 
     public TensorBytes tensor() {
-        return new TensorBytes(shape, data);
+        return pixels ? TensorBytes.ofFloats(shape, dev.halp.kafka.record.FramePixels.toFloats(data))
+                : new TensorBytes(shape, data);
     }
 
     /** The frame an announcement carries for a rescue, as the network's float32 input. */
@@ -132,6 +135,26 @@ public class RowsMessage {
     /** A message with the same frame identity, plan and deadline, sent now by the host's clock. */
     public static RowsMessage about(RowsMessage frame, int block, int from, int to, RowRange rows, TensorBytes t,
                                     Timings timings) {
+        RowsMessage m = copyOf(frame, block, from, to, rows, timings);
+        m.shape = t.shape();
+        m.data = t.data();
+        return m.sentAt(System.currentTimeMillis(), frame.deadlineMillis);
+    }
+
+    /**
+     * Frame rows as they came from the camera: planar RGB bytes in the float tensor's shape, a quarter of its
+     * size on the wire; {@link #tensor()} gives the network's floats.
+     */
+    public static RowsMessage ofPixels(RowsMessage frame, int from, int to, RowRange rows, long[] shape, byte[] pixels,
+                                       Timings timings) {
+        RowsMessage m = copyOf(frame, 0, from, to, rows, timings);
+        m.shape = shape;
+        m.data = pixels;
+        m.pixels = true;
+        return m.sentAt(System.currentTimeMillis(), frame.deadlineMillis);
+    }
+
+    private static RowsMessage copyOf(RowsMessage frame, int block, int from, int to, RowRange rows, Timings timings) {
         RowsMessage m = new RowsMessage();
         m.cameraId = frame.cameraId;
         m.sequence = frame.sequence;
@@ -143,13 +166,11 @@ public class RowsMessage {
         m.to = to;
         m.rowStart = rows.start();
         m.rowEnd = rows.end();
-        m.shape = t.shape();
-        m.data = t.data();
         m.timings = timings;
         m.batchCameraIds = frame.batchCameraIds;
         m.batchSequences = frame.batchSequences;
         m.batchCaptureMillis = frame.batchCaptureMillis;
         m.batchDeadlineMillis = frame.batchDeadlineMillis;
-        return m.sentAt(System.currentTimeMillis(), frame.deadlineMillis);
+        return m;
     }
 }
