@@ -5,8 +5,9 @@ import dev.halp.partitioner.rf.RowRange;
 
 /**
  * Feature rows on their way to a participant: rows {@code [rowStart, rowEnd)} of block {@code block}'s input
- * (the frame for block 0; {@code block == blocks} is the final gather on the host), as float32 bytes and
- * shape, with the frame's identity, deadline, plan spec and the timings gathered so far. A POJO.
+ * (the frame for block 0; {@code block == blocks} is the final gather on the host), as float32 bytes (the
+ * frame's rows as pixel bytes) and shape, with the frame's identity, deadline, plan spec and the timings
+ * gathered so far. A POJO.
  *
  * <p>Edge servers' clocks are not assumed to agree. Every time stamp a message carries is read on its sender's
  * clock and compared only with stamps of that same clock: the time left to the deadline travels as a duration
