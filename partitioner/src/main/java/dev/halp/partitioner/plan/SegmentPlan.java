@@ -123,6 +123,14 @@ public final class SegmentPlan {
      * secondary the input rows it lacks; transfers must be applied in list order.
      */
     public List<Transfer> transfers(int b) {
+        return transfers(b, piece -> inputRows(b, piece));
+    }
+
+    /**
+     * {@link #transfers(int)} with the input rows of each piece given by {@code inputRowsOf} (the same rows
+     * {@link #inputRows} derives; a planner that simulates many layouts reads them from tables).
+     */
+    public List<Transfer> transfers(int b, java.util.function.Function<Piece, RowRange> inputRowsOf) {
         if (exchange == Exchange.VIA_HOST && b > 0 && b < blocks.size()) {
             return viaHost(b);
         }
@@ -137,7 +145,7 @@ public final class SegmentPlan {
         }
         Map<Participant, List<RowRange>> needs = new TreeMap<>();
         for (Piece piece : blocks.get(b).pieces()) {
-            RowRange in = inputRows(b, piece);
+            RowRange in = piece.rows().isEmpty() ? RowRange.EMPTY : inputRowsOf.apply(piece);
             if (!in.isEmpty()) {
                 needs.computeIfAbsent(piece.owner(), k -> new ArrayList<>()).add(in);
             }

@@ -33,11 +33,12 @@ public final class BlockRows {
         int n = last - first;
         lo = new int[n][outRows + 1];
         hi = new int[n][outRows + 1];
+        // the layers' own windows (LayerSpec.inputWindow, as slice programs use them) of one-row ranges:
+        // a window's start depends only on the first output row, its end only on the last
         for (int s = 0; s < outRows; s++) {
             int cur = s;
             for (int l = last - 1; l >= first; l--) {
-                LayerSpec layer = model.features().get(l);
-                int w = cur * layer.stride() - layer.padding();
+                int w = model.features().get(l).inputWindow(RowRange.of(cur, cur + 1)).lo();
                 lo[l - first][s] = w;
                 cur = Math.max(0, w);
             }
@@ -45,8 +46,7 @@ public final class BlockRows {
         for (int e = 1; e <= outRows; e++) {
             int cur = e;
             for (int l = last - 1; l >= first; l--) {
-                LayerSpec layer = model.features().get(l);
-                int w = (cur - 1) * layer.stride() - layer.padding() + layer.dilation() * (layer.kernel() - 1) + 1;
+                int w = model.features().get(l).inputWindow(RowRange.of(cur - 1, cur)).hi();
                 hi[l - first][e] = w;
                 cur = Math.min(heights[l], w);
             }

@@ -7,7 +7,6 @@ import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.Participant;
 import dev.halp.partitioner.plan.Piece;
-import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.plan.Transfer;
 import dev.halp.partitioner.rf.RowRange;
@@ -126,78 +125,18 @@ public final class PlanSimulator {
     }
 
     /**
-     * {@link SegmentPlan#transfers(int)} of a {@code HALO} plan, in the same order, from the shared
-     * receptive-field tables instead of slice programs (the planner simulates many layouts). For each
-     * receiver in participant order: the input rows its pieces need that it did not compute in the block
-     * before, split by the piece that computed them; then transfers of one sender to one receiver are
-     * merged into the fewest ranges, pairs in order of first appearance.
+     * {@link SegmentPlan#transfers(int)} of a {@code HALO} plan, derived by the plan itself, with each piece's
+     * input rows read from the shared receptive-field tables instead of slice programs (the planner simulates
+     * many layouts).
      */
     List<Transfer> haloTransfers(SegmentPlan plan, int b) {
-        List<dev.halp.partitioner.plan.BlockPlan> blocks = plan.blocks();
-        if (b == blocks.size()) {
+        if (b == plan.blocks().size()) {
             return plan.transfers(b); // the final gather: every secondary's last rows to the host
         }
-        FusedBlock block = blocks.get(b).block();
-        BlockRows rf = cache.block(block);
-        List<Piece> pieces = blocks.get(b).pieces();
-        java.util.TreeMap<Participant, List<RowRange>> needs = new java.util.TreeMap<>();
-        for (Piece piece : pieces) {
-            if (!piece.rows().isEmpty()) {
-                needs.computeIfAbsent(piece.owner(), k -> new ArrayList<>(2))
-                        .add(rf.need(piece.rows().start(), piece.rows().end()));
-            }
-        }
-        List<Piece> before = b == 0 ? List.of() : blocks.get(b - 1).pieces();
-        // (from, to) pairs in order of first appearance, each with its ranges
-        List<Participant[]> pairs = new ArrayList<>();
-        List<List<RowRange>> ranges = new ArrayList<>();
-        for (Map.Entry<Participant, List<RowRange>> e : needs.entrySet()) {
-            Participant to = e.getKey();
-            List<RowRange> missing = RowRanges.union(e.getValue());
-            if (b == 0) {
-                if (!to.isHost()) {
-                    for (RowRange m : missing) {
-                        add(pairs, ranges, Participant.HOST, to, m);
-                    }
-                }
-                continue;
-            }
-            for (Piece held : before) {
-                if (held.owner().equals(to) && !held.rows().isEmpty()) {
-                    missing = RowRanges.subtract(missing, held.rows());
-                }
-            }
-            for (RowRange m : missing) {
-                for (Piece source : before) {
-                    RowRange part = source.rows().intersect(m);
-                    if (!part.isEmpty()) {
-                        add(pairs, ranges, source.owner(), to, part);
-                    }
-                }
-            }
-        }
-        List<Transfer> out = new ArrayList<>();
-        for (int i = 0; i < pairs.size(); i++) {
-            for (RowRange r : RowRanges.union(ranges.get(i))) {
-                out.add(new Transfer(b, pairs.get(i)[0], pairs.get(i)[1], r));
-            }
-        }
-        return out;
+        BlockRows rf = cache.block(plan.blocks().get(b).block());
+        return plan.transfers(b, piece -> rf.need(piece.rows().start(), piece.rows().end()));
     }
 
-    private static void add(List<Participant[]> pairs, List<List<RowRange>> ranges, Participant from,
-                            Participant to, RowRange rows) {
-        for (int i = 0; i < pairs.size(); i++) {
-            if (pairs.get(i)[0].equals(from) && pairs.get(i)[1].equals(to)) {
-                ranges.get(i).add(rows);
-                return;
-            }
-        }
-        pairs.add(new Participant[] {from, to});
-        List<RowRange> list = new ArrayList<>(2);
-        list.add(rows);
-        ranges.add(list);
-    }
 
     private LayerTimes timesOf(Participant p, SegmentPlan plan) {
         int i = p.isHost() ? 0 : p.index() + 1;
