@@ -2,24 +2,25 @@ package dev.halp.operators.exec;
 
 import dev.halp.operators.cnn.CnnModel;
 import dev.halp.operators.tensor.TensorBytes;
-import dev.halp.partitioner.plan.BlockPlan;
 import dev.halp.partitioner.plan.Participant;
 import dev.halp.partitioner.plan.Piece;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.plan.Transfer;
-import dev.halp.partitioner.rf.LayerStep;
 import dev.halp.partitioner.rf.RowRange;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Executes a segment plan in one process exactly as the distributed job does: every secondary segment and
- * every host zone runs separately from the rows its participant holds, and only the rows the plan's
- * transfers name move between participants, as bytes. The result is the stitched feature map and the
- * head's output, for comparison with whole-frame inference.
+ * Executes a segment plan in one process with the streaming job's own executor: every participant runs, block
+ * by block, exactly what {@link StageView} gives the job's block stage (its pieces from the rows it received,
+ * then its sends), the split's block-0 rows come from the frame as the split sends them, and MoDNN's exchanges
+ * go through the host as its relay stage does. Rows that cross between participants are copied, as if
+ * serialised. The result is the stitched feature map and the head's output, for comparison with whole-frame
+ * inference.
  */
 public final class SegmentedInference {
 
@@ -47,51 +48,82 @@ public final class SegmentedInference {
                     + plan.height() + "x" + plan.width());
         }
         long start = System.nanoTime();
-        Map<Participant, RowStore> held = new HashMap<>();
-        held.computeIfAbsent(Participant.HOST, k -> new RowStore()).put(RowRange.of(0, plan.height()), frame);
-        List<PieceRun> runs = new ArrayList<>();
-        Map<Transfer, Long> bytes = new java.util.LinkedHashMap<>();
         int blocks = plan.blocks().size();
-        for (int b = 0; b < blocks; b++) {
-            move(plan.transfers(b), held, bytes);
-            Map<Participant, RowStore> next = new HashMap<>();
-            BlockPlan bp = plan.blocks().get(b);
-            for (Piece piece : bp.pieces()) {
-                if (piece.rows().isEmpty()) {
-                    continue;
-                }
-                List<LayerStep> steps = plan.program(b, piece);
-                RowRange in = steps.get(0).inputRows();
-                long t0 = System.nanoTime();
-                TensorBytes out = model.slice(held.get(piece.owner()).take(in), steps);
-                double ms = (System.nanoTime() - t0) / 1e6;
-                int computed = steps.stream().mapToInt(s -> s.outputRows().size()).sum();
-                runs.add(new PieceRun(b, piece, in, computed, ms));
-                next.computeIfAbsent(piece.owner(), k -> new RowStore()).put(piece.rows(), out);
+        int participants = plan.secondaries() + 1;
+        Mail mail = new Mail(blocks + 1);
+        // the split: every participant gets the frame rows its block-0 pieces read
+        for (int me = 0; me < participants; me++) {
+            for (RowRange r : StageView.of(plan, 0, me).needs) {
+                mail.send(0, 0, me, r, frame.rows(r.start(), r.end()));
             }
-            held = next;
         }
-        move(plan.transfers(blocks), held, bytes);
-        TensorBytes features = held.get(Participant.HOST).take(RowRange.of(0, plan.outputHeight(blocks - 1)));
+        List<PieceRun> runs = new ArrayList<>();
+        for (int b = 0; b < blocks; b++) {
+            if (plan.exchange() == SegmentPlan.Exchange.VIA_HOST && b > 0) {
+                relay(plan, b, mail);
+            }
+            for (int me = 0; me < participants; me++) {
+                StageView view = StageView.of(plan, b, me);
+                RowStore held = mail.inbox(b, me);
+                RowStore output = new RowStore();
+                for (StageView.Work w : view.work) {
+                    RowRange in = w.steps().get(0).inputRows();
+                    long t0 = System.nanoTime();
+                    output.put(w.piece().rows(), model.slice(held.take(in), w.steps()));
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    int computed = w.steps().stream().mapToInt(s -> s.outputRows().size()).sum();
+                    runs.add(new PieceRun(b, w.piece(), in, computed, ms));
+                }
+                for (StageView.Send s : view.sends) {
+                    mail.send(s.nextBlock(), me, s.to(), s.rows(), output.take(s.rows()));
+                }
+            }
+        }
+        TensorBytes features = mail.inbox(blocks, 0).take(RowRange.of(0, plan.outputHeight(blocks - 1)));
         float[][] scores = model.head(features);
-        return new Result(features, scores, runs, bytes, (System.nanoTime() - start) / 1e6);
+        return new Result(features, scores, runs, mail.bytes, (System.nanoTime() - start) / 1e6);
     }
 
-    /**
-     * Applies transfers in list order, each from what its sender holds at that moment, so a plan may relay
-     * rows through the host (gather, then scatter) as MoDNN does.
-     */
-    private static void move(List<Transfer> transfers, Map<Participant, RowStore> held, Map<Transfer, Long> bytes) {
-        for (Transfer t : transfers) {
-            RowStore from = held.get(t.from());
-            if (from == null) {
-                throw new IllegalStateException(t.from() + " holds nothing to send " + t);
+    /** MoDNN before block {@code b}: the host, holding every row, sends each piece its input rows. */
+    private static void relay(SegmentPlan plan, int b, Mail mail) {
+        RowStore gathered = mail.inbox(b, 0);
+        mail.clear(b);
+        for (Piece piece : plan.blocks().get(b).pieces()) {
+            if (!piece.rows().isEmpty()) {
+                RowRange rows = plan.inputRows(b, piece);
+                mail.send(b, 0, piece.owner().number(), rows, gathered.take(rows));
             }
-            // a copy of the bytes, as if serialised onto the wire
-            TensorBytes sent = from.take(t.rows());
-            TensorBytes received = new TensorBytes(sent.shape(), sent.data().clone());
-            bytes.put(t, (long) received.data().length);
-            held.computeIfAbsent(t.to(), k -> new RowStore()).put(t.rows(), received);
+        }
+    }
+
+    /** What each participant has received for each block, and the bytes that crossed between participants. */
+    private static final class Mail {
+        private final List<Map<Integer, RowStore>> inboxes = new ArrayList<>();
+        final Map<Transfer, Long> bytes = new LinkedHashMap<>();
+
+        Mail(int blocks) {
+            for (int b = 0; b < blocks; b++) {
+                inboxes.add(new HashMap<>());
+            }
+        }
+
+        void send(int block, int from, int to, RowRange rows, TensorBytes t) {
+            TensorBytes received = t;
+            if (from != to) {
+                // a copy of the bytes, as if serialised onto the wire
+                received = new TensorBytes(t.shape(), t.data().clone());
+                bytes.merge(new Transfer(block, Participant.ofNumber(from), Participant.ofNumber(to), rows),
+                        (long) t.data().length, Long::sum);
+            }
+            inbox(block, to).put(rows, received);
+        }
+
+        RowStore inbox(int block, int participant) {
+            return inboxes.get(block).computeIfAbsent(participant, k -> new RowStore());
+        }
+
+        void clear(int block) {
+            inboxes.set(block, new HashMap<>());
         }
     }
 }

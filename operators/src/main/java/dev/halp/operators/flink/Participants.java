@@ -18,11 +18,11 @@ public final class Participants {
     }
 
     public static int index(Participant p) {
-        return p.isHost() ? 0 : p.index() + 1;
+        return p.number();
     }
 
     public static Participant of(int index) {
-        return index == 0 ? Participant.HOST : Participant.secondary(index - 1);
+        return Participant.ofNumber(index);
     }
 
     public static String name(int index) {

@@ -1,5 +1,6 @@
 package dev.halp.operators.flink;
 
+import dev.halp.operators.exec.StageView;
 import dev.halp.kafka.record.Observation;
 import org.junit.jupiter.api.Test;
 

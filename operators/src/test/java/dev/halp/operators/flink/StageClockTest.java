@@ -1,5 +1,6 @@
 package dev.halp.operators.flink;
 
+import dev.halp.operators.exec.StageView;
 import dev.halp.operators.Frames;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.rf.RowRange;

@@ -24,6 +24,16 @@ public record Participant(Role role, int index) implements Comparable<Participan
         return role == Role.HOST;
     }
 
+    /** Its number among a frame's participants: 0 the host, {@code i + 1} secondary {@code i}. */
+    public int number() {
+        return isHost() ? 0 : index + 1;
+    }
+
+    /** The participant with {@link #number()} {@code n}. */
+    public static Participant ofNumber(int n) {
+        return n == 0 ? HOST : secondary(n - 1);
+    }
+
     @Override
     public int compareTo(Participant o) {
         return role != o.role ? role.compareTo(o.role) : Integer.compare(index, o.index);

@@ -1,4 +1,4 @@
-package dev.halp.operators.flink;
+package dev.halp.operators.exec;
 
 import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.partitioner.plan.Piece;
@@ -12,19 +12,22 @@ import java.util.List;
 
 /**
  * What one participant does in one block of one plan: the input rows it needs, its pieces with their slice
- * programs, and where its output rows go next (itself, others, or the final gather). Computed once per
- * plan spec and cached by the stage.
+ * programs, and where its output rows go next (itself, others, or the final gather). The streaming job's
+ * block stages and {@link SegmentedInference} (what {@code verify} runs) both execute plans through it.
+ * Participants are numbered as {@link dev.halp.partitioner.plan.Participant#number()}.
  */
-final class StageView {
+public final class StageView {
 
-    record Work(Piece piece, List<LayerStep> steps) { }
+    /** A piece this participant computes, with its slice program. */
+    public record Work(Piece piece, List<LayerStep> steps) { }
 
     /** Rows of this block's output to send: to a participant, for block {@code nextBlock}. */
-    record Send(int to, int nextBlock, RowRange rows) { }
+    public record Send(int to, int nextBlock, RowRange rows) { }
 
-    final List<RowRange> needs;
-    final List<Work> work;
-    final List<Send> sends;
+    /** The input rows its pieces read (merged). */
+    public final List<RowRange> needs;
+    public final List<Work> work;
+    public final List<Send> sends;
 
     private StageView(List<RowRange> needs, List<Work> work, List<Send> sends) {
         this.needs = needs;
@@ -32,14 +35,14 @@ final class StageView {
         this.sends = sends;
     }
 
-    static StageView of(SegmentPlan plan, int block, int me) {
+    public static StageView of(SegmentPlan plan, int block, int me) {
         if (block >= plan.blocks().size()) {
             return new StageView(List.of(), List.of(), List.of()); // a stage past the plan's last block
         }
         List<RowRange> needs = new ArrayList<>();
         List<Work> work = new ArrayList<>();
         for (Piece piece : plan.blocks().get(block).pieces()) {
-            if (!piece.rows().isEmpty() && Participants.index(piece.owner()) == me) {
+            if (!piece.rows().isEmpty() && piece.owner().number() == me) {
                 List<LayerStep> steps = plan.program(block, piece);
                 work.add(new Work(piece, steps));
                 needs.add(steps.get(0).inputRows());
@@ -62,8 +65,8 @@ final class StageView {
                 }
             }
             for (Transfer t : plan.transfers(next)) {
-                if (Participants.index(t.from()) == me) {
-                    sends.add(new Send(Participants.index(t.to()), next, t.rows()));
+                if (t.from().number() == me) {
+                    sends.add(new Send(t.to().number(), next, t.rows()));
                 }
             }
         }
