@@ -6,11 +6,11 @@ import dev.halp.partitioner.model.Models;
 import dev.halp.partitioner.plan.BlockPlan;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.FusedBlocks;
-import dev.halp.partitioner.plan.Participant;
 import dev.halp.partitioner.plan.Piece;
 import dev.halp.partitioner.plan.ProportionalSplit;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.rf.RowRange;
+import dev.halp.partitioner.scheme.LocalScheme;
 import dev.halp.partitioner.scheme.ModnnScheme;
 import dev.halp.partitioner.scheme.Workload;
 
@@ -70,7 +70,7 @@ public final class JobPlans {
             return explicit(spec, model, blocks);
         }
         return switch (spec.scheme) {
-            case "local" -> local(model, spec.height, spec.width, blocks);
+            case "local" -> LocalScheme.localPlan(model, spec.height, spec.width, 0, blocks);
             case "halp" -> ProportionalSplit.plan(model, spec.height, spec.width, blocks, spec.weights);
             case "modnn" -> ModnnScheme.proportional(Workload.single(model, spec.height, spec.width),
                     spec.secondaries, spec.weights);
@@ -93,15 +93,5 @@ public final class JobPlans {
         }
         return new SegmentPlan(model, spec.height, spec.width, spec.secondaries, plans,
                 SegmentPlan.Exchange.valueOf(spec.exchange)).validate();
-    }
-
-    /** Every block computed whole by the host: the baseline. */
-    static SegmentPlan local(ModelSpec model, int height, int width, List<FusedBlock> blocks) {
-        int[] heights = model.heights(height);
-        List<BlockPlan> plans = new ArrayList<>();
-        for (FusedBlock b : blocks) {
-            plans.add(new BlockPlan(b, List.of(new Piece(Participant.HOST, RowRange.of(0, heights[b.last()])))));
-        }
-        return new SegmentPlan(model, height, width, 0, plans).validate();
     }
 }

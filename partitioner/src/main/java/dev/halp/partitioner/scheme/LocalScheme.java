@@ -1,6 +1,7 @@
 package dev.halp.partitioner.scheme;
 
 import dev.halp.partitioner.cost.Cluster;
+import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.plan.BlockPlan;
 import dev.halp.partitioner.plan.FusedBlock;
 import dev.halp.partitioner.plan.Participant;
@@ -9,6 +10,7 @@ import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.rf.RowRange;
 import dev.halp.partitioner.sim.PlanSimulator;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The baseline: the host runs every layer on the whole frame; nothing moves. */
@@ -28,11 +30,19 @@ public final class LocalScheme implements CollaborationScheme {
 
     /** One block over all layers, computed by the host as a single zone. */
     static SegmentPlan localPlan(Workload w, int secondaries) {
-        int layers = w.model().features().size();
-        int rows = w.model().heights(w.height())[layers];
-        BlockPlan block = new BlockPlan(new FusedBlock(0, layers),
-                List.of(new Piece(Participant.HOST, RowRange.of(0, rows))));
-        return new SegmentPlan(w.model(), w.height(), w.width(), secondaries, List.of(block)).validate();
+        return localPlan(w.model(), w.height(), w.width(), secondaries,
+                List.of(new FusedBlock(0, w.model().features().size())));
+    }
+
+    /** Every block of {@code blocks} computed whole by the host (the job may run Local over several stages). */
+    public static SegmentPlan localPlan(ModelSpec model, int height, int width, int secondaries,
+                                        List<FusedBlock> blocks) {
+        int[] heights = model.heights(height);
+        List<BlockPlan> plans = new ArrayList<>();
+        for (FusedBlock b : blocks) {
+            plans.add(new BlockPlan(b, List.of(new Piece(Participant.HOST, RowRange.of(0, heights[b.last()])))));
+        }
+        return new SegmentPlan(model, height, width, secondaries, plans).validate();
     }
 
     /** The host's time for the workload's tasks, one after another. */
