@@ -51,6 +51,9 @@ public final class FaultsBench {
         long slowest = compute.values().stream().mapToLong(Long::longValue).max().orElse(1000);
         double sustainable = 1000.0 / Math.max(1, slowest);
         rows.add(scenario(String.format("overload (2 x %.1f fps)", sustainable), 2 * sustainable, 0));
+        // admission control: frames predicted to miss are shed at the split, so the cores go to frames that can make it
+        rows.add(scenario(String.format("overload (2 x %.1f fps), predicted-late shed", sustainable), 2 * sustainable, 0,
+                "--shed-predicted-late"));
         // rescues off in the pairs below: they would drop the slow secondary from the plan and hide the plans' difference
         String[] slow = {"--fault-slow-secondary", "0", "--fault-slow-ms-per-row", "1.5", "--fault-slow-from-frame", "5",
                 "--rescue-margin-ms", "0"};

@@ -81,10 +81,11 @@ public final class HalpJob {
         }
         SingleOutputStreamOperator<RowsMessage> split = frames
                 .keyBy(f -> 0, org.apache.flink.api.common.typeinfo.Types.INT)
-                .connect(signals.broadcast(Health.SILENT, Health.MS_PER_ROW))
+                .connect(signals.broadcast(Health.SILENT, Health.MS_PER_ROW, Health.AFTER_SPLIT))
                 .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured,
                         o.batchSize, o.batchLingerMs).withInputForRescue(o.rescueMargin() > 0)
-                        .withProbeEvery(o.probeEvery).withAdaptiveShares(o.adaptive))
+                        .withProbeEvery(o.probeEvery).withAdaptiveShares(o.adaptive)
+                        .withPredictedLateShedding(o.shedPredictedLate, o.shedMarginMs))
                 .name("host: plan + split").uid("split").setParallelism(1);
         place.edge(split);
         place.edge(split.getSideOutput(FrameSplit.DEAD_LETTERS).sinkTo(deadLetters)

@@ -97,6 +97,14 @@ public class JobOptions implements Serializable {
     @Option(names = "--adaptive", description = "re-plan online: secondaries' shares follow their measured speed")
     public boolean adaptive;
 
+    @Option(names = "--shed-predicted-late", description = "admission control: a frame whose predicted finish (now + "
+            + "the time met frames take from the split) is past its deadline by more than --shed-margin-ms ends at once "
+            + "as a miss ('shed: predicted late'), costing no edge server any work")
+    public boolean shedPredictedLate;
+
+    @Option(names = "--shed-margin-ms", defaultValue = "0", description = "(default: ${DEFAULT-VALUE})")
+    public long shedMarginMs;
+
     @Option(names = "--fault-slow-secondary", defaultValue = "-1",
             description = "fault injection: secondary N computes --fault-slow-ms-per-row slower (default: none)")
     public int faultSlowSecondary;
@@ -214,6 +222,7 @@ public class JobOptions implements Serializable {
                 "must be a secondary index below " + secondaries + " (or -1), got " + faultStallSecondary);
         require(faultClockSkewSecondary >= -1 && faultClockSkewSecondary < secondaries, "--fault-clock-skew-secondary",
                 "must be a secondary index below " + secondaries + " (or -1), got " + faultClockSkewSecondary);
+        require(shedMarginMs >= 0, "--shed-margin-ms", "must not be negative, got " + shedMarginMs);
         require(deadlineMs > 0, "--deadline-ms", "must be positive, got " + deadlineMs);
         require(deadlineClock.equals("capture") || deadlineClock.equals("ingest"), "--deadline-clock",
                 "must be capture or ingest, got '" + deadlineClock + "'");

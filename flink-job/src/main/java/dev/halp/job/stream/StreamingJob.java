@@ -43,9 +43,10 @@ public final class StreamingJob {
                 .uid("frame-source").setParallelism(1);
         new Placement(o.slotLabels).edge(frames);
         Placement place = new Placement(o.slotLabels);
-        // the job reads its own results back to learn which secondaries stopped answering (rescued frames)
+        // the job reads its own results back to learn which secondaries stopped answering (rescued frames),
+        // and how long met frames take from the split (admission control)
         SingleOutputStreamOperator<ResultRecord> results = null;
-        if ((o.rescueMargin() > 0 || o.adaptive) && !o.scheme.equals("local")) {
+        if ((o.rescueMargin() > 0 || o.adaptive) && !o.scheme.equals("local") || o.shedPredictedLate) {
             results = env.fromSource(KafkaConnectors.resultSource(o.bootstrap, o.resultsTopic, o.groupId + "-health"),
                     WatermarkStrategy.<ResultRecord>forBoundedOutOfOrderness(Duration.ZERO)
                             .withTimestampAssigner((r, ts) -> r.completionMillis).withIdleness(Duration.ofSeconds(1)),

@@ -24,6 +24,8 @@ public class ResultRecord {
     public long deadlineMillis;
     public String status;
     public double latencyMs;
+    /** Milliseconds from the split to this record (the host's clock): what admission control learns from. */
+    public double afterSplitMs;
     public String scheme;
     public String model;
     public int height;

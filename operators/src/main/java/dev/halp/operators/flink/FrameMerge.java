@@ -128,6 +128,18 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
             cleanupAt.update(cleanup);
             ctx.timerService().registerProcessingTimeTimer(cleanup);
         }
+        if (m.isAnnouncement() && m.shedReason != null) {
+            // admission control shed it at the split: a miss now, with the reason, and no edge server saw it
+            for (ResultRecord r : Results.ofBatch(m, List.of(), plans.plan(m.plan),
+                    ctx.timerService().currentProcessingTime())) {
+                r.status = ResultRecord.MISSED;
+                r.error = m.shedReason;
+                count(r);
+                out.collect(r);
+            }
+            close(ctx, m.deadlineMillis);
+            return;
+        }
         if (m.isAnnouncement()) {
             announced.update(m);
             if (rescueMarginMs > 0 && m.inputPixels != null) {

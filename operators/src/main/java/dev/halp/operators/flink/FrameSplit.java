@@ -60,6 +60,8 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     private boolean attachInput;
     private int probeEvery = 10;
     private boolean adaptive;
+    /** Shed a frame at once when its predicted finish is past its deadline by more than this; -1: off. */
+    private long predictedLateMarginMs = -1;
 
     private transient ListState<Waiting> batch;
     private transient JobPlans plans;
@@ -102,6 +104,12 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
 
     @Override
     public void processBroadcastElement(Health h, Context ctx, Collector<RowsMessage> out) throws Exception {
+        if (h.afterSplitMs > 0) {
+            var after = ctx.getBroadcastState(Health.AFTER_SPLIT);
+            Double old = after.get(Health.FRAME);
+            after.put(Health.FRAME, old == null ? h.afterSplitMs : 0.7 * old + 0.3 * h.afterSplitMs);
+            return;
+        }
         var speed = ctx.getBroadcastState(Health.MS_PER_ROW);
         Double old = speed.get(h.participant);
         if (h.msPerRow > 0) {
@@ -116,6 +124,16 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             // it computed rows of a later frame: answering again (a bare lower bound proves nothing)
             silent.remove(h.participant);
         }
+    }
+
+    /**
+     * Admission control: a frame whose predicted finish (now, plus the moving average of the time from the
+     * split to a met frame's result) is later than its deadline plus {@code marginMs} ends at once as a miss
+     * with reason {@code shed: predicted late}, and no edge server spends anything on it. Off by default.
+     */
+    public FrameSplit withPredictedLateShedding(boolean on, long marginMs) {
+        this.predictedLateMarginMs = on ? Math.max(0, marginMs) : -1;
+        return this;
     }
 
     /** Attach every frame's input to its announcement, so the merge can rescue rows that do not arrive. */
@@ -237,6 +255,12 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         header.timings = timings;
         long now = ctx.timerService().currentProcessingTime();
         header.sentAt(now, header.deadlineMillis);
+        header.splitMillis = now;
+        Double afterSplit = predictedLateMarginMs < 0 ? null : ctx.getBroadcastState(Health.AFTER_SPLIT).get(Health.FRAME);
+        if (afterSplit != null && now + afterSplit > header.deadlineMillis + predictedLateMarginMs) {
+            header.shedReason = String.format("shed: predicted late (split at %d ms before the deadline, met frames "
+                    + "take %.0f ms from the split)", header.deadlineMillis - now, afterSplit);
+        }
         if (attachInput) {
             // the pixels as they came, not the float32 tensor: the announcement sits in the merge's state (and
             // in every checkpoint) until the frame ends
@@ -244,7 +268,7 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             header.inputPixels = pixels;
         }
         ctx.output(ANNOUNCEMENTS, header);
-        if (now > header.deadlineMillis) {
+        if (now > header.deadlineMillis || header.shedReason != null) {
             shed.inc(n); // too late already: computing it would only delay the frames behind it
             return;
         }

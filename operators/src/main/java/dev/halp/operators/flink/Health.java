@@ -22,6 +22,11 @@ public class Health {
     public static final MapStateDescriptor<String, Double> MS_PER_ROW =
             new MapStateDescriptor<>("ms-per-row", Types.STRING, Types.DOUBLE);
 
+    /** The split's broadcast state: milliseconds from the split to a met frame's result (moving average). */
+    public static final MapStateDescriptor<String, Double> AFTER_SPLIT =
+            new MapStateDescriptor<>("after-split-ms", Types.STRING, Types.DOUBLE);
+    static final String FRAME = "frame";
+
     public String participant;
     public boolean silent;
     public long atMillis;
@@ -29,6 +34,8 @@ public class Health {
     public double msPerRow;
     /** A lower bound instead of a measurement (a frame that reached the secondary too late); 0 when none. */
     public double msPerRowAtLeast;
+    /** Milliseconds from the split to a met result (participant {@code "frame"}); 0 when not that signal. */
+    public double afterSplitMs;
 
 
     public Health() {
@@ -44,6 +51,11 @@ public class Health {
     public static class FromResults implements FlatMapFunction<ResultRecord, Health> {
         @Override
         public void flatMap(ResultRecord r, Collector<Health> out) {
+            if (ResultRecord.MET.equals(r.status) && r.afterSplitMs > 0) {
+                Health h = new Health(FRAME, false, r.completionMillis);
+                h.afterSplitMs = r.afterSplitMs;
+                out.collect(h);
+            }
             if (r.rescued != null) {
                 r.rescued.stream().filter(p -> !p.equals("host"))
                         .forEach(p -> out.collect(new Health(p, true, r.completionMillis)));

@@ -48,6 +48,7 @@ public final class Results {
         r.deadlineMillis = first.deadlineMillis;
         r.completionMillis = now;
         r.latencyMs = now - first.captureMillis;
+        r.afterSplitMs = first.splitMillis > 0 ? now - first.splitMillis : 0;
         r.scheme = first.plan.scheme;
         r.model = first.plan.model;
         r.height = first.plan.height;

@@ -24,6 +24,10 @@ public class RowsMessage {
     public long sequence;
     public long captureMillis;
     public long deadlineMillis;
+    /** When the split sent the frame on, on the host's clock (the merge, also on the host, compares with it). */
+    public long splitMillis;
+    /** Set by the split on a frame it will not send on: the reason, which the merge reports as the miss's. */
+    public String shedReason;
     /** When it was sent, on the sender's clock. */
     public long sentAtMillis;
     /** Time left to the frame's deadline when it was sent, by the sender's clock. */
@@ -161,6 +165,7 @@ public class RowsMessage {
         m.sequence = frame.sequence;
         m.captureMillis = frame.captureMillis;
         m.deadlineMillis = frame.deadlineMillis;
+        m.splitMillis = frame.splitMillis;
         m.plan = frame.plan;
         m.block = block;
         m.from = from;

@@ -109,6 +109,24 @@ class FrameMergeTest {
         assertEquals(expectedSha, results().get(0).scoresSha256);
     }
 
+    /** A frame admission control shed at the split ends at once as a miss with the split's reason. */
+    @Test
+    void aFrameShedAtTheSplitEndsAtOnceWithItsReason() throws Exception {
+        harness.setProcessingTime(0);
+        RowsMessage announcement = parts(5_000).get(0);
+        announcement.block = RowsMessage.ANNOUNCE;
+        announcement.shape = null;
+        announcement.data = null;
+        announcement.shedReason = "shed: predicted late (test)";
+        harness.processElement(announcement, 1000);
+        List<ResultRecord> r = results();
+        assertEquals(1, r.size(), "at once, not at the deadline");
+        assertEquals(ResultRecord.MISSED, r.get(0).status);
+        assertEquals("shed: predicted late (test)", r.get(0).error);
+        harness.setProcessingTime(5_000);
+        assertEquals(1, results().size(), "nothing more at the deadline");
+    }
+
     /** A frame the split announced but whose rows never came (shed, or lost upstream) still ends as a miss. */
     @Test
     void anAnnouncedFrameWithoutPartsEndsAsAMissAtItsDeadline() throws Exception {

@@ -30,10 +30,31 @@ class FrameSplitTest {
     private KeyedBroadcastOperatorTestHarness<Integer, IncomingFrame, Health, RowsMessage> harness;
 
     private void open(int batchSize, long lingerMs) throws Exception {
-        FrameSplit split = new FrameSplit("halp", "tiny", 2, DEADLINE_MS, false, null, batchSize, lingerMs)
-                .withInputForRescue(true);
+        open(new FrameSplit("halp", "tiny", 2, DEADLINE_MS, false, null, batchSize, lingerMs).withInputForRescue(true));
+    }
+
+    private void open(FrameSplit split) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(split, f -> 0, Types.INT,
-                Health.SILENT, Health.MS_PER_ROW);
+                Health.SILENT, Health.MS_PER_ROW, Health.AFTER_SPLIT);
+    }
+
+    /**
+     * Admission control: once met frames are known to take 500 ms from the split, a frame with 300 ms left is
+     * announced with the reason and sent to no edge server; one with 800 ms left is sent.
+     */
+    @Test
+    void aFramePredictedLateIsOnlyAnnouncedWithTheReason() throws Exception {
+        open(new FrameSplit("halp", "tiny", 2, DEADLINE_MS, false, null, 1, 0).withPredictedLateShedding(true, 0));
+        Health met = new Health(Health.FRAME, false, 0);
+        met.afterSplitMs = 500;
+        harness.processBroadcastElement(met, 0);
+        harness.setProcessingTime(5_000);
+        harness.processElement(IncomingFrame.of(frame(1, 4_300)), 4_300);
+        assertEquals(List.of(), harness.extractOutputValues(), "no edge server gets rows of a frame that cannot make it");
+        assertTrue(announcements().get(0).shedReason.startsWith("shed: predicted late"), announcements().get(0).shedReason);
+        harness.processElement(IncomingFrame.of(frame(2, 4_800)), 4_800);
+        assertTrue(harness.extractOutputValues().size() >= 2, "800 ms left, 500 needed: sent");
+        assertEquals(null, announcements().get(1).shedReason);
     }
 
     @AfterEach
