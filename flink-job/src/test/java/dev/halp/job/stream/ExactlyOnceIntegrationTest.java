@@ -74,15 +74,8 @@ class ExactlyOnceIntegrationTest {
                     "--transaction-timeout-ms", "15000");
             o.validate();
             broker.createTopics(1, o.topics());
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
-                 KafkaConsumer<String, String> committed = new KafkaConsumer<>(Map.of(
-                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
-                         ConsumerConfig.GROUP_ID_CONFIG, "eo-reader",
-                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                         new StringDeserializer(), new StringDeserializer())) {
-                committed.subscribe(List.of(o.resultsTopic));
+            try (KafkaProducer<byte[], byte[]> producer = producer(o);
+                 KafkaConsumer<String, String> committed = committedResults(o, "eo-reader")) {
                 Map<String, Integer> seen = new HashMap<>();
                 publish(producer, o, 0, 20);
 
@@ -123,17 +116,10 @@ class ExactlyOnceIntegrationTest {
                     "--batch-size", "4", "--batch-linger-ms", "15000", "--transaction-timeout-ms", "15000");
             o.validate();
             broker.createTopics(1, o.topics());
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
-                 KafkaConsumer<String, String> committed = new KafkaConsumer<>(Map.of(
-                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
-                         ConsumerConfig.GROUP_ID_CONFIG, "held-reader",
-                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                         new StringDeserializer(), new StringDeserializer());
+            try (KafkaProducer<byte[], byte[]> producer = producer(o);
+                 KafkaConsumer<String, String> committed = committedResults(o, "held-reader");
                  org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
                          org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap))) {
-                committed.subscribe(List.of(o.resultsTopic));
                 publish(producer, o, 0, 2);
                 JobClient first = start(o, checkpoints, null);
                 long committedOffset;
@@ -174,6 +160,23 @@ class ExactlyOnceIntegrationTest {
             Thread.sleep(100);
         }
         throw new AssertionError("the job never committed offset " + offset + " (last " + seen + ")");
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(JobOptions o) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A {@code read_committed} reader of the results topic: what a downstream consumer sees. */
+    private static KafkaConsumer<String, String> committedResults(JobOptions o, String group) {
+        KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer());
+        c.subscribe(List.of(o.resultsTopic));
+        return c;
     }
 
     private static void publish(KafkaProducer<byte[], byte[]> producer, JobOptions o, int from, int to)
