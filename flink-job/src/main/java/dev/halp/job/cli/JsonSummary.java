@@ -1,13 +1,11 @@
 package dev.halp.job.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.halp.kafka.record.Json;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
@@ -17,8 +15,6 @@ import java.util.Map;
  * standard output.
  */
 public final class JsonSummary {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
@@ -39,15 +35,7 @@ public final class JsonSummary {
     /** Prints the summary as one line of JSON on standard output when {@code --json} was given. */
     public void print(Map<String, ?> summary) {
         if (enabled) {
-            command.commandLine().getOut().println(toJson(summary));
-        }
-    }
-
-    static String toJson(Object summary) {
-        try {
-            return MAPPER.writeValueAsString(summary);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
+            command.commandLine().getOut().println(Json.write(summary));
         }
     }
 }

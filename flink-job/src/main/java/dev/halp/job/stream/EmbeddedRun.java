@@ -166,8 +166,9 @@ public final class EmbeddedRun {
      * the heap in use after a full collection: a long run shows here whether per-frame or per-size state grows.
      */
     private static Map<String, Object> held() {
+        var census = dev.halp.partitioner.util.BoundedCache.census();
         Map<String, Object> caches = new java.util.TreeMap<>();
-        dev.halp.partitioner.util.BoundedCache.census().forEach((name, c) -> caches.put(name,
+        census.forEach((name, c) -> caches.put(name,
                 Map.of("instances", c.instances(), "largest", c.largest(), "bound", c.bound())));
         for (int i = 0; i < 2; i++) {
             System.gc();
@@ -175,8 +176,7 @@ public final class EmbeddedRun {
         Runtime rt = Runtime.getRuntime();
         Map<String, Object> held = new java.util.LinkedHashMap<>();
         held.put("caches", caches);
-        held.put("caches_within_bounds", dev.halp.partitioner.util.BoundedCache.census().values().stream()
-                .allMatch(c -> c.largest() <= c.bound()));
+        held.put("caches_within_bounds", census.values().stream().allMatch(c -> c.largest() <= c.bound()));
         held.put("heap_after_gc_mb", (rt.totalMemory() - rt.freeMemory()) >> 20);
         return held;
     }

@@ -109,14 +109,22 @@ class FrameMergeTest {
         assertEquals(expectedSha, results().get(0).scoresSha256);
     }
 
+    /** The split's announcement of a frame with deadline {@code deadline}, carrying no rows and no input. */
+    private RowsMessage announcementWithoutRows(long deadline) {
+        RowsMessage announcement = parts(deadline).get(0);
+        announcement.block = RowsMessage.ANNOUNCE;
+        announcement.shape = null;
+        announcement.data = null;
+        announcement.rowStart = 0;
+        announcement.rowEnd = 0;
+        return announcement;
+    }
+
     /** A frame admission control shed at the split ends at once as a miss with the split's reason. */
     @Test
     void aFrameShedAtTheSplitEndsAtOnceWithItsReason() throws Exception {
         harness.setProcessingTime(0);
-        RowsMessage announcement = parts(5_000).get(0);
-        announcement.block = RowsMessage.ANNOUNCE;
-        announcement.shape = null;
-        announcement.data = null;
+        RowsMessage announcement = announcementWithoutRows(5_000);
         announcement.shedReason = "shed: predicted late (test)";
         harness.processElement(announcement, 1000);
         List<ResultRecord> r = results();
@@ -131,13 +139,7 @@ class FrameMergeTest {
     @Test
     void anAnnouncedFrameWithoutPartsEndsAsAMissAtItsDeadline() throws Exception {
         harness.setProcessingTime(0);
-        RowsMessage announcement = parts(5_000).get(0);
-        announcement.block = RowsMessage.ANNOUNCE;
-        announcement.shape = null;
-        announcement.data = null;
-        announcement.rowStart = 0;
-        announcement.rowEnd = 0;
-        harness.processElement(announcement, 1000);
+        harness.processElement(announcementWithoutRows(5_000), 1000);
         assertEquals(0, results().size());
         harness.setProcessingTime(5_000);
         List<ResultRecord> r = results();

@@ -134,11 +134,12 @@ public final class ReliabilityStudy {
             double[][] forecast = forecast(candidates, last, forecasts);
             for (int k = 0; k < deadlinesMs.length; k++) {
                 int best = 0;
+                int bestMet = met(forecast[0], deadlinesMs[k]);
                 for (int c = 1; c < candidates.size(); c++) {
                     int a = met(forecast[c], deadlinesMs[k]);
-                    int b = met(forecast[best], deadlinesMs[k]);
-                    if (a > b || a == b && p99(forecast[c]) < p99(forecast[best])) {
+                    if (a > bestMet || a == bestMet && p99(forecast[c]) < p99(forecast[best])) {
                         best = c;
+                        bestMet = a;
                     }
                 }
                 if (actual[best][f] <= deadlinesMs[k]) {
