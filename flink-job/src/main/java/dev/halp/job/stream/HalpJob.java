@@ -20,6 +20,8 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
+import java.util.List;
+
 /**
  * The job graph (DESIGN §6): host split → one keyed stage per fused block → host merge + head.
  *
@@ -34,6 +36,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * edge servers' co-location group: the head is the host's serial per-frame cost, and this scales it. Sources
  * and sinks are passed in so tests can inject their own.
  */
+
 public final class HalpJob {
 
     /** How long a buffered frame part may wait past capture before its state is dropped. */
@@ -61,8 +64,11 @@ public final class HalpJob {
         ModelConfig model = o.modelConfig();
         int[] keys = Participants.routingKeys(participants);
         Placement place = new Placement(o.slotLabels);
+        // auto runs Local's plan as well as HALP's
+        List<String> schemes = o.scheme.equals("auto") ? List.of("halp", "local") : List.of(o.scheme);
         PlanSpec[] warmups = java.util.stream.Stream.concat(
-                o.warmupSizes().stream().map(hw -> JobPlans.defaultSpec(o.scheme, o.model, hw[0], hw[1], o.secondaries)),
+                o.warmupSizes().stream().flatMap(hw -> schemes.stream()
+                        .map(s -> JobPlans.defaultSpec(s, o.model, hw[0], hw[1], o.secondaries))),
                 java.util.stream.Stream.ofNullable(configured)).toArray(PlanSpec[]::new);
 
         // one constant key: the split batches frames in keyed state, with a processing-time linger timer
@@ -81,11 +87,11 @@ public final class HalpJob {
         }
         SingleOutputStreamOperator<RowsMessage> split = frames
                 .keyBy(f -> 0, org.apache.flink.api.common.typeinfo.Types.INT)
-                .connect(signals.broadcast(Health.SILENT, Health.MS_PER_ROW, Health.AFTER_SPLIT))
+                .connect(signals.broadcast(Health.SILENT, Health.MS_PER_ROW, Health.PREDICTION_BIAS))
                 .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured,
                         o.batchSize, o.batchLingerMs).withInputForRescue(o.rescueMargin() > 0)
                         .withProbeEvery(o.probeEvery).withAdaptiveShares(o.adaptive)
-                        .withPredictedLateShedding(o.shedPredictedLate, o.shedMarginMs))
+                        .withPredictedLateShedding(o.shedsPredictedLate(), o.shedMarginMs))
                 .name("host: plan + split").uid("split").setParallelism(1);
         place.edge(split);
         place.edge(split.getSideOutput(FrameSplit.DEAD_LETTERS).sinkTo(deadLetters)

@@ -63,7 +63,9 @@ public class JobOptions implements Serializable {
                     + "(default: ${DEFAULT-VALUE})")
     public boolean exactSlices;
 
-    @Option(names = "--scheme", defaultValue = "halp", description = "local, modnn or halp (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scheme", defaultValue = "halp", description = "local, modnn, halp, or auto: per frame, the plan "
+            + "predicted to finish first (Local, or HALP on the fastest k secondaries), shedding frames predicted late "
+            + "(default: ${DEFAULT-VALUE})")
     public String scheme;
 
     @Option(names = "--plan", description = "a plan from `halp plan --out` for frames of its size (default: the scheme's equal split)")
@@ -91,15 +93,17 @@ public class JobOptions implements Serializable {
     public long rescueMarginMs;
 
     @Option(names = "--probe-every", defaultValue = "10",
-            description = "while a secondary is silent, every N-th frame still gives it work, to notice its return (default: ${DEFAULT-VALUE})")
+            description = "while a secondary is silent (or, under --scheme auto, left out as slow), every N-th frame "
+                    + "still gives it work, to notice its return (default: ${DEFAULT-VALUE})")
     public int probeEvery;
 
     @Option(names = "--adaptive", description = "re-plan online: secondaries' shares follow their measured speed")
     public boolean adaptive;
 
-    @Option(names = "--shed-predicted-late", description = "admission control: a frame whose predicted finish (now + "
-            + "the time met frames take from the split) is past its deadline by more than --shed-margin-ms ends at once "
-            + "as a miss ('shed: predicted late'), costing no edge server any work")
+    @Option(names = "--shed-predicted-late", description = "admission control: a frame whose predicted finish (from "
+            + "the edge servers' measured speeds and the frames admitted before it) is past its deadline by more than "
+            + "--shed-margin-ms ends at once as a miss ('shed: predicted late'), costing no edge server any work; "
+            + "always on with --scheme auto")
     public boolean shedPredictedLate;
 
     @Option(names = "--shed-margin-ms", defaultValue = "0", description = "(default: ${DEFAULT-VALUE})")
@@ -292,6 +296,16 @@ public class JobOptions implements Serializable {
 
     public FrameLimits frameLimits() {
         return new FrameLimits(maxWidth, maxHeight, maxWidth * maxHeight * 3);
+    }
+
+    /** Admission control is on: asked for, or part of the auto scheme. */
+    public boolean shedsPredictedLate() {
+        return shedPredictedLate || scheme.equals("auto");
+    }
+
+    /** The split needs the edge servers' speed reports: to re-plan shares, to predict finishes. */
+    public boolean needsSpeedReports() {
+        return adaptive && !scheme.equals("local") || shedsPredictedLate();
     }
 
     /** The rescue margin in effect: half the deadline unless set; 0 when off. */

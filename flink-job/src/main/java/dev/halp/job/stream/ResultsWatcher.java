@@ -25,6 +25,10 @@ final class ResultsWatcher implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final String resultsTopic;
     private final Histogram latency = new Histogram(3_600_000L, 3);
+    /** |actual - predicted| finish of computed frames that carried a prediction. */
+    private final Histogram predictionError = new Histogram(3_600_000L, 3);
+    /** How many frames ran on which plan ("halp on secondary_1", "local", "not computed"). */
+    private final Map<String, Long> plans = new TreeMap<>();
     private final Map<String, Long> bytesIn = new TreeMap<>();
     private final Map<String, Double> computeMs = new TreeMap<>();
     private final Map<String, Double> waitMs = new TreeMap<>();
@@ -72,6 +76,10 @@ final class ResultsWatcher implements AutoCloseable {
                 missed++;
             }
             latency.recordValue(Math.max(0, Math.round(r.latencyMs)));
+            if (r.predictedFinishMillis > 0 && r.scoresSha256 != null) {
+                predictionError.recordValue(Math.abs(r.completionMillis - r.predictedFinishMillis));
+            }
+            plans.merge(planOf(r), 1L, Long::sum);
             r.es.forEach((es, report) -> {
                 bytesIn.merge(es, report.bytesIn, Long::sum);
                 computeMs.merge(es, report.computeMs, Double::sum);
@@ -82,6 +90,16 @@ final class ResultsWatcher implements AutoCloseable {
             });
         }
         return n;
+    }
+
+    /** The scheme and the secondaries that computed rows of the frame. */
+    static String planOf(ResultRecord r) {
+        List<String> on = r.es.entrySet().stream().filter(e -> !e.getKey().equals("host") && e.getValue().rowsComputed > 0)
+                .map(Map.Entry::getKey).toList();
+        if (r.es.values().stream().allMatch(e -> e.rowsComputed == 0)) {
+            return "not computed";
+        }
+        return on.isEmpty() ? "local" : r.scheme + " on " + String.join(", ", on);
     }
 
     boolean warmedUp() {
@@ -125,6 +143,9 @@ final class ResultsWatcher implements AutoCloseable {
         o.put("p50_ms", percentile(50));
         o.put("p99_ms", percentile(99));
         o.put("deadline_hit_ratio", hitRatio());
+        o.put("prediction_error_p50_ms", predictionError.getTotalCount() == 0 ? null : predictionError.getValueAtPercentile(50));
+        o.put("prediction_error_p99_ms", predictionError.getTotalCount() == 0 ? null : predictionError.getValueAtPercentile(99));
+        o.put("frames_by_plan", plans);
         // every frame must end in exactly one result, miss or dead letter
         long distinct = all.stream().map(r -> r.cameraId + "#" + r.sequence).distinct().count();
         o.put("duplicates", all.size() - distinct);

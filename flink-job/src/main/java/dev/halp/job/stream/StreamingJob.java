@@ -44,18 +44,18 @@ public final class StreamingJob {
         new Placement(o.slotLabels).edge(frames);
         Placement place = new Placement(o.slotLabels);
         // the job reads its own results back to learn which secondaries stopped answering (rescued frames),
-        // and how long met frames take from the split (admission control)
+        // and how far off the predicted finishes of met frames were (admission control, --scheme auto)
         SingleOutputStreamOperator<ResultRecord> results = null;
-        if ((o.rescueMargin() > 0 || o.adaptive) && !o.scheme.equals("local") || o.shedPredictedLate) {
+        if ((o.rescueMargin() > 0 || o.adaptive) && !o.scheme.equals("local") || o.needsSpeedReports()) {
             results = env.fromSource(KafkaConnectors.resultSource(o.bootstrap, o.resultsTopic, o.groupId + "-health"),
                     WatermarkStrategy.<ResultRecord>forBoundedOutOfOrderness(Duration.ZERO)
                             .withTimestampAssigner((r, ts) -> r.completionMillis).withIdleness(Duration.ofSeconds(1)),
                     "results (feedback)").uid("feedback-source").setParallelism(1);
             place.edge(results);
         }
-        // and, re-planning online, the secondaries' own measurements (published the moment they know)
+        // and the edge servers' own measurements of their speed (published the moment they know)
         SingleOutputStreamOperator<Observation> observations = null;
-        if (o.adaptive && !o.scheme.equals("local")) {
+        if (o.needsSpeedReports()) {
             observations = env.fromSource(KafkaConnectors.observationSource(o.bootstrap, o.feedbackTopic, o.groupId + "-speed"),
                     WatermarkStrategy.<Observation>forBoundedOutOfOrderness(Duration.ZERO)
                             .withTimestampAssigner((r, ts) -> r.atMillis).withIdleness(Duration.ofSeconds(1)),

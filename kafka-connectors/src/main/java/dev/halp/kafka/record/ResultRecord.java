@@ -24,8 +24,14 @@ public class ResultRecord {
     public long deadlineMillis;
     public String status;
     public double latencyMs;
-    /** Milliseconds from the split to this record (the host's clock): what admission control learns from. */
+    /** Milliseconds from the split to this record (the host's clock). */
     public double afterSplitMs;
+    /**
+     * When the split predicted this frame would finish under the plan it chose (the host's clock, comparable
+     * with {@code completionMillis}); 0 when it had no prediction yet (nothing measured).
+     */
+    public long predictedFinishMillis;
+    /** The scheme of the plan this frame ran with ({@code local}, {@code modnn}, {@code halp}); {@code plan} lists its pieces. */
     public String scheme;
     public String model;
     public int height;

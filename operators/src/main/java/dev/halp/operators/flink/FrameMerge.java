@@ -75,6 +75,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
     private transient boolean restored;
     private transient long resumedAt = -1;
     private transient Histogram latency;
+    private transient Histogram predictionError;
 
     public FrameMerge(ModelConfig modelConfig, long cleanupAfterMs, PlanSpec... warmups) {
         this.modelConfig = modelConfig;
@@ -105,6 +106,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         rescues = g.counter("rescuedFrames");
         lastHeard = new java.util.HashMap<>();
         latency = g.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(10_000));
+        predictionError = g.histogram("predictionErrorMs", new DescriptiveStatisticsHistogram(10_000));
         g.gauge("deadlineHitRatio", () -> {
             long total = results.getCount() + misses.getCount();
             return total == 0 ? 1.0 : (double) results.getCount() / total;
@@ -276,6 +278,10 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
     private void count(ResultRecord r) {
         (r.met() ? results : misses).inc();
         latency.update(Math.round(r.latencyMs));
+        if (r.predictedFinishMillis > 0 && r.scoresSha256 != null) {
+            // a computed frame (not one ended by its deadline or shed): how far off the split's prediction was
+            predictionError.update(Math.abs(r.completionMillis - r.predictedFinishMillis));
+        }
     }
 
     private void close(Context ctx, long deadlineTimer) throws Exception {

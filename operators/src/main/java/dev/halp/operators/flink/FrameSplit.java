@@ -1,6 +1,5 @@
 package dev.halp.operators.flink;
 
-import dev.halp.partitioner.util.BoundedCache;
 import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.kafka.record.DeadLetter;
 import dev.halp.kafka.record.FramePixels;
@@ -14,6 +13,8 @@ import dev.halp.partitioner.rf.RowRange;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -38,12 +39,12 @@ import java.util.TreeMap;
  *
  * <p>The second (broadcast) input is {@link Health} from the job's own results: while a secondary is silent
  * (the merge had to rescue its rows), frames are planned without it (its share weighs next to nothing), except
- * every {@code probeEvery}-th frame, which uses every secondary so the split notices when it answers again.
+ * every {@code probeEvery}-th frame, which uses every secondary so the split notices when it answers again;
+ * with the edge servers' speed reports it also predicts each frame's finish, chooses the plan per frame under
+ * the {@code auto} scheme, and sheds frames predicted to miss ({@link PlanChooser}, {@link CompletionForecast}).
+ * The prediction travels with the frame into its result, next to the actual finish.
  */
 public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingFrame, Health, RowsMessage> {
-
-    /** Plan specs kept: every frame size, silent set and share vector in use, with room to spare. */
-    static final int MAX_SPECS = 256;
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
     /** One announcement per frame, straight to the merge, so a frame whose rows never arrive still ends as a miss. */
@@ -64,9 +65,10 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     private long predictedLateMarginMs = -1;
 
     private transient ListState<Waiting> batch;
+    /** Per participant number: when the frames admitted so far are predicted to leave it free. */
+    private transient ValueState<long[]> busyUntil;
     private transient JobPlans plans;
-    /** Plan specs by frame size, silent set and shares (shares change with {@code --adaptive}); bounded. */
-    private transient BoundedCache<String, PlanSpec> specs;
+    private transient PlanChooser chooser;
     private transient Counter framesIn;
     private transient Counter deadLetters;
     private transient Counter shed;
@@ -104,10 +106,11 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
 
     @Override
     public void processBroadcastElement(Health h, Context ctx, Collector<RowsMessage> out) throws Exception {
-        if (h.afterSplitMs > 0) {
-            var after = ctx.getBroadcastState(Health.AFTER_SPLIT);
-            Double old = after.get(Health.FRAME);
-            after.put(Health.FRAME, old == null ? h.afterSplitMs : 0.7 * old + 0.3 * h.afterSplitMs);
+        if (h.scheme != null) {
+            // the prediction included the bias in effect then: move the bias by part of the remaining error
+            var bias = ctx.getBroadcastState(Health.PREDICTION_BIAS);
+            Double old = bias.get(h.scheme);
+            bias.put(h.scheme, (old == null ? 0 : old) + 0.3 * h.predictionErrorMs);
             return;
         }
         var speed = ctx.getBroadcastState(Health.MS_PER_ROW);
@@ -127,9 +130,10 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     }
 
     /**
-     * Admission control: a frame whose predicted finish (now, plus the moving average of the time from the
-     * split to a met frame's result) is later than its deadline plus {@code marginMs} ends at once as a miss
-     * with reason {@code shed: predicted late}, and no edge server spends anything on it. Off by default.
+     * Admission control: a frame whose predicted finish ({@link CompletionForecast}, under the plan chosen for
+     * it) is later than its deadline plus {@code marginMs} ends at once as a miss with reason
+     * {@code shed: predicted late}, and no edge server spends anything on it. Off by default; it needs the
+     * edge servers' speed reports.
      */
     public FrameSplit withPredictedLateShedding(boolean on, long marginMs) {
         this.predictedLateMarginMs = on ? Math.max(0, marginMs) : -1;
@@ -145,8 +149,9 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     @Override
     public void open(OpenContext ctx) {
         plans = new JobPlans();
-        specs = new BoundedCache<>("split plan specs", MAX_SPECS);
+        chooser = new PlanChooser(scheme, model, secondaries, configured, probeEvery, plans);
         batch = getRuntimeContext().getListState(new ListStateDescriptor<>("batch", TypeInformation.of(Waiting.class)));
+        busyUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("busy-until", long[].class));
         framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
         shed = getRuntimeContext().getMetricGroup().counter("shedFrames");
@@ -218,19 +223,10 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     private void send(List<Waiting> frames, ReadOnlyContext ctx, Collector<RowsMessage> out) throws Exception {
         FrameRecord f = frames.get(0).frame;
         int n = frames.size();
-        java.util.Set<Integer> silent = new java.util.TreeSet<>();
-        if (f.sequence % probeEvery != 0) {
-            for (var e : ctx.getBroadcastState(Health.SILENT).immutableEntries()) {
-                for (int i = 0; i < secondaries; i++) {
-                    if (Participants.name(i + 1).equals(e.getKey())) {
-                        silent.add(i);
-                    }
-                }
-            }
-        }
-        double[] shares = adaptive ? shares(ctx) : null;
-        PlanSpec spec = specs.get(f.height + "x" + f.width + silent + java.util.Arrays.toString(shares),
-                k -> spec(f, silent, shares));
+        long now = ctx.timerService().currentProcessingTime();
+        long[] busy = busyUntil.value() == null ? new long[secondaries + 1] : busyUntil.value();
+        PlanChooser.Choice choice = chooser.choose(f.height, f.width, f.sequence, n, now, live(ctx), busy);
+        PlanSpec spec = choice.spec();
         SegmentPlan plan = plans.plan(spec);
         byte[] pixels = new byte[n * 3 * f.height * f.width];
         for (int i = 0; i < n; i++) {
@@ -253,13 +249,13 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         Timings timings = Timings.of(secondaries + 1);
         header.block = RowsMessage.ANNOUNCE;
         header.timings = timings;
-        long now = ctx.timerService().currentProcessingTime();
         header.sentAt(now, header.deadlineMillis);
         header.splitMillis = now;
-        Double afterSplit = predictedLateMarginMs < 0 ? null : ctx.getBroadcastState(Health.AFTER_SPLIT).get(Health.FRAME);
-        if (afterSplit != null && now + afterSplit > header.deadlineMillis + predictedLateMarginMs) {
-            header.shedReason = String.format("shed: predicted late (split at %d ms before the deadline, met frames "
-                    + "take %.0f ms from the split)", header.deadlineMillis - now, afterSplit);
+        choice.prediction().ifPresent(p -> header.predictedFinishMillis = p.finishMillis());
+        if (predictedLateMarginMs >= 0 && header.predictedFinishMillis > header.deadlineMillis + predictedLateMarginMs) {
+            header.shedReason = String.format("shed: predicted late (%s predicted to finish %d ms after the deadline;"
+                    + " candidates: %s)", chooser.describe(spec), header.predictedFinishMillis - header.deadlineMillis,
+                    choice.candidates());
         }
         if (attachInput) {
             // the pixels as they came, not the float32 tensor: the announcement sits in the merge's state (and
@@ -271,6 +267,9 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         if (now > header.deadlineMillis || header.shedReason != null) {
             shed.inc(n); // too late already: computing it would only delay the frames behind it
             return;
+        }
+        if (choice.prediction().isPresent()) {
+            busyUntil.update(choice.prediction().get().freeAtMillis());
         }
         List<RowsMessage> messages = new ArrayList<>();
         for (Map.Entry<Integer, List<RowRange>> e : needsOfBlockZero(plan).entrySet()) {
@@ -287,23 +286,20 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         messages.forEach(out::collect);
     }
 
-    /** The configured or default plan; without the silent secondaries when there are any. */
-    private PlanSpec spec(FrameRecord f, java.util.Set<Integer> silent, double[] shares) {
-        if (silent.isEmpty() && shares == null) {
-            return configured != null && configured.height == f.height && configured.width == f.width ? configured
-                    : JobPlans.defaultSpec(scheme, model, f.height, f.width, secondaries);
+    /** What the broadcast state says now: silent secondaries, speeds, prediction biases, adaptive shares. */
+    private PlanChooser.Live live(ReadOnlyContext ctx) throws Exception {
+        java.util.Set<Integer> silent = new java.util.TreeSet<>();
+        var silentState = ctx.getBroadcastState(Health.SILENT);
+        for (int i = 0; i < secondaries; i++) {
+            if (silentState.contains(Participants.name(i + 1))) {
+                silent.add(i);
+            }
         }
-        if (silent.size() == secondaries) {
-            return JobPlans.defaultSpec("local", model, f.height, f.width, secondaries);
-        }
-        PlanSpec spec = JobPlans.defaultSpec(scheme, model, f.height, f.width, secondaries);
-        int offset = spec.weights.length - secondaries; // MoDNN's weights start with the host's
-        double[] weights = spec.weights.clone();
-        if (shares != null) {
-            System.arraycopy(shares, 0, weights, offset, secondaries);
-        }
-        silent.forEach(i -> weights[offset + i] = 1e-9);
-        return new PlanSpec(spec.scheme, spec.model, spec.height, spec.width, spec.secondaries, spec.blockEnds, weights);
+        Map<String, Double> speeds = new java.util.HashMap<>();
+        ctx.getBroadcastState(Health.MS_PER_ROW).immutableEntries().forEach(e -> speeds.put(e.getKey(), e.getValue()));
+        Map<String, Double> bias = new java.util.HashMap<>();
+        ctx.getBroadcastState(Health.PREDICTION_BIAS).immutableEntries().forEach(e -> bias.put(e.getKey(), e.getValue()));
+        return new PlanChooser.Live(silent, speeds, bias, adaptive ? shares(ctx) : null);
     }
 
     /**

@@ -22,9 +22,12 @@ public class Health {
     public static final MapStateDescriptor<String, Double> MS_PER_ROW =
             new MapStateDescriptor<>("ms-per-row", Types.STRING, Types.DOUBLE);
 
-    /** The split's broadcast state: milliseconds from the split to a met frame's result (moving average). */
-    public static final MapStateDescriptor<String, Double> AFTER_SPLIT =
-            new MapStateDescriptor<>("after-split-ms", Types.STRING, Types.DOUBLE);
+    /**
+     * The split's broadcast state: by scheme, how many milliseconds later than predicted its met frames finish
+     * (learned from each prediction's error; see {@link CompletionForecast}).
+     */
+    public static final MapStateDescriptor<String, Double> PREDICTION_BIAS =
+            new MapStateDescriptor<>("prediction-bias-ms", Types.STRING, Types.DOUBLE);
     static final String FRAME = "frame";
 
     public String participant;
@@ -34,8 +37,12 @@ public class Health {
     public double msPerRow;
     /** A lower bound instead of a measurement (a frame that reached the secondary too late); 0 when none. */
     public double msPerRowAtLeast;
-    /** Milliseconds from the split to a met result (participant {@code "frame"}); 0 when not that signal. */
-    public double afterSplitMs;
+    /**
+     * A met frame's actual minus predicted finish (participant {@code "frame"}, its plan's scheme in
+     * {@code scheme}); only when {@code scheme} is set.
+     */
+    public double predictionErrorMs;
+    public String scheme;
 
 
     public Health() {
@@ -51,9 +58,10 @@ public class Health {
     public static class FromResults implements FlatMapFunction<ResultRecord, Health> {
         @Override
         public void flatMap(ResultRecord r, Collector<Health> out) {
-            if (ResultRecord.MET.equals(r.status) && r.afterSplitMs > 0) {
+            if (ResultRecord.MET.equals(r.status) && r.predictedFinishMillis > 0) {
                 Health h = new Health(FRAME, false, r.completionMillis);
-                h.afterSplitMs = r.afterSplitMs;
+                h.scheme = r.scheme;
+                h.predictionErrorMs = r.completionMillis - r.predictedFinishMillis;
                 out.collect(h);
             }
             if (r.rescued != null) {

@@ -24,7 +24,8 @@ import java.util.List;
  */
 public final class JobPlans {
 
-    public static final List<String> SCHEMES = List.of("local", "modnn", "halp");
+    /** {@code auto} chooses Local or HALP per frame on HALP's job graph (see {@code PlanChooser}). */
+    public static final List<String> SCHEMES = List.of("local", "modnn", "halp", "auto");
 
     /** Plans kept per operator. */
     public static final int MAX_PLANS = 64;
@@ -45,6 +46,9 @@ public final class JobPlans {
      * the host (no exchange at all, so its frames cross no more hops than needed).
      */
     public static PlanSpec defaultSpec(String scheme, String model, int height, int width, int secondaries) {
+        if (scheme.equals("auto")) {
+            scheme = "halp"; // auto's first frames, before anything is measured
+        }
         ModelSpec m = Models.byName(model);
         List<FusedBlock> blocks = blocksOf(scheme, m);
         int[] ends = blocks.stream().limit(blocks.size() - 1).mapToInt(FusedBlock::last).toArray();

@@ -28,6 +28,8 @@ public class RowsMessage {
     public long splitMillis;
     /** Set by the split on a frame it will not send on: the reason, which the merge reports as the miss's. */
     public String shedReason;
+    /** When the split predicted the frame would finish, on the host's clock; 0 when it could not predict yet. */
+    public long predictedFinishMillis;
     /** When it was sent, on the sender's clock. */
     public long sentAtMillis;
     /** Time left to the frame's deadline when it was sent, by the sender's clock. */
@@ -166,6 +168,7 @@ public class RowsMessage {
         m.captureMillis = frame.captureMillis;
         m.deadlineMillis = frame.deadlineMillis;
         m.splitMillis = frame.splitMillis;
+        m.predictedFinishMillis = frame.predictedFinishMillis;
         m.plan = frame.plan;
         m.block = block;
         m.from = from;

@@ -1,9 +1,6 @@
 package dev.halp.operators.flink;
 
-import dev.halp.operators.exec.StageView;
-import dev.halp.partitioner.util.BoundedCache;
 import dev.halp.kafka.record.Observation;
-import dev.halp.partitioner.plan.SegmentPlan;
 
 import java.util.Optional;
 
@@ -11,40 +8,31 @@ import java.util.Optional;
  * What a secondary's block stage says about its own speed ({@link BlockStage#OBSERVATIONS}): after a frame's
  * last block, its compute plus link milliseconds per row computed; before that, and for a frame that reached
  * it too late, a lower bound: the time spent on the frame so far over all the rows the plan gives it, so a
- * degraded link or a slowed server shows within one block instead of one frame. The host says nothing.
+ * degraded link or a slowed server shows within one block instead of one frame. Rows are one frame's: a
+ * batch of {@code B} frames counts each row {@code B} times. The host reports its
+ * measurements only (its rows come from the split on its own TaskManager: there is no link to bound).
  */
 final class SpeedReports {
 
-    private final JobPlans plans;
+    private final PlannedRows plannedRows;
     private final int me;
-    private final BoundedCache<PlanSpec, Integer> plannedRows = new BoundedCache<>("planned rows", JobPlans.MAX_PLANS);
 
     SpeedReports(JobPlans plans, int me) {
-        this.plans = plans;
+        this.plannedRows = new PlannedRows(plans);
         this.me = me;
     }
 
     Optional<Observation> atLeast(RowsMessage frame, double msSoFar) {
-        int rows = me == 0 ? 0 : plannedRows.get(frame.plan, this::rowsOf);
+        int rows = me == 0 ? 0 : plannedRows.of(frame.plan, me) * frame.batchSize();
         return rows > 0 && msSoFar > 0
                 ? Optional.of(Observation.atLeast(Participants.name(me), frame.cameraId, frame.sequence, msSoFar / rows))
                 : Optional.empty();
     }
 
     Optional<Observation> measured(RowsMessage frame, double ms, int rowsComputed) {
-        return me > 0 && rowsComputed > 0
-                ? Optional.of(Observation.measured(Participants.name(me), frame.cameraId, frame.sequence, ms / rowsComputed))
+        return rowsComputed > 0
+                ? Optional.of(Observation.measured(Participants.name(me), frame.cameraId, frame.sequence,
+                        ms / ((double) rowsComputed * frame.batchSize())))
                 : Optional.empty();
-    }
-
-    private int rowsOf(PlanSpec spec) {
-        SegmentPlan plan = plans.plan(spec);
-        int total = 0;
-        for (int b = 0; b < plan.blocks().size(); b++) {
-            for (StageView.Work w : StageView.of(plan, b, me).work) {
-                total += w.steps().stream().mapToInt(st -> st.outputRows().size()).sum();
-            }
-        }
-        return total;
     }
 }

@@ -35,26 +35,116 @@ class FrameSplitTest {
 
     private void open(FrameSplit split) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(split, f -> 0, Types.INT,
-                Health.SILENT, Health.MS_PER_ROW, Health.AFTER_SPLIT);
+                Health.SILENT, Health.MS_PER_ROW, Health.PREDICTION_BIAS);
+    }
+
+    private void speed(String participant, double msPerRow) throws Exception {
+        Health h = new Health(participant, false, 0);
+        h.msPerRow = msPerRow;
+        harness.processBroadcastElement(h, 0);
+    }
+
+    /** Milliseconds a plan takes by the rows model: the slowest participant's rows times its ms per row. */
+    private static long modelMs(PlanSpec spec, double... msPerRow) {
+        int[] rows = new PlannedRows(new JobPlans()).of(spec);
+        double worst = 0;
+        for (int p = 0; p < rows.length; p++) {
+            worst = Math.max(worst, rows[p] * msPerRow[p]);
+        }
+        return Math.round(worst);
     }
 
     /**
-     * Admission control: once met frames are known to take 500 ms from the split, a frame with 300 ms left is
-     * announced with the reason and sent to no edge server; one with 800 ms left is sent.
+     * Admission control: with every edge server's speed known, a frame predicted to finish after its deadline
+     * is announced with the reason and sent to no edge server; one that fits is sent, and the next frame,
+     * which would wait for it, is predicted later by the time the first one occupies the servers.
      */
     @Test
-    void aFramePredictedLateIsOnlyAnnouncedWithTheReason() throws Exception {
+    void aFramePredictedLateIsOnlyAnnouncedWithTheReasonAndAdmittedFramesQueue() throws Exception {
         open(new FrameSplit("halp", "tiny", 2, DEADLINE_MS, false, null, 1, 0).withPredictedLateShedding(true, 0));
-        Health met = new Health(Health.FRAME, false, 0);
-        met.afterSplitMs = 500;
-        harness.processBroadcastElement(met, 0);
+        speed("host", 2);
+        speed("secondary_0", 4);
+        speed("secondary_1", 4);
+        long need = modelMs(JobPlans.defaultSpec("halp", "tiny", SIZE, SIZE, 2), 2, 4, 4);
+        assertTrue(need > 100 && need < DEADLINE_MS / 2, "the test's speeds give " + need + " ms a frame");
         harness.setProcessingTime(5_000);
-        harness.processElement(IncomingFrame.of(frame(1, 4_300)), 4_300);
+        // a deadline need - 50 ms away
+        harness.processElement(IncomingFrame.of(frame(1, 5_000 - DEADLINE_MS + need - 50)), 0);
         assertEquals(List.of(), harness.extractOutputValues(), "no edge server gets rows of a frame that cannot make it");
-        assertTrue(announcements().get(0).shedReason.startsWith("shed: predicted late"), announcements().get(0).shedReason);
-        harness.processElement(IncomingFrame.of(frame(2, 4_800)), 4_800);
-        assertTrue(harness.extractOutputValues().size() >= 2, "800 ms left, 500 needed: sent");
+        RowsMessage shed = announcements().get(0);
+        assertTrue(shed.shedReason.startsWith("shed: predicted late (halp on secondary_0, secondary_1 predicted to finish 50 ms"),
+                shed.shedReason);
+        assertEquals(5_000 + need, shed.predictedFinishMillis);
+        // a deadline need + 50 ms away: sent, predicted to finish in need ms
+        harness.processElement(IncomingFrame.of(frame(2, 5_000 - DEADLINE_MS + need + 50)), 0);
+        assertTrue(harness.extractOutputValues().size() >= 2, "fits: sent");
         assertEquals(null, announcements().get(1).shedReason);
+        assertEquals(5_000 + need, announcements().get(1).predictedFinishMillis);
+        // the same deadline again, at the same instant: it would start once frame 2 leaves the servers free
+        harness.processElement(IncomingFrame.of(frame(3, 5_000 - DEADLINE_MS + need + 50)), 0);
+        assertEquals(5_000 + 2 * need, announcements().get(2).predictedFinishMillis);
+        assertTrue(announcements().get(2).shedReason != null, "queued behind frame 2 it would miss");
+    }
+
+    /** A met frame's prediction error moves the scheme's bias by 0.3 of it: the next prediction includes it. */
+    @Test
+    void predictionErrorsOfMetFramesBiasLaterPredictions() throws Exception {
+        open(new FrameSplit("halp", "tiny", 2, DEADLINE_MS, false, null, 1, 0));
+        speed("host", 2);
+        speed("secondary_0", 4);
+        speed("secondary_1", 4);
+        Health late = new Health(Health.FRAME, false, 0);
+        late.scheme = "halp";
+        late.predictionErrorMs = 100;
+        harness.processBroadcastElement(late, 0);
+        harness.setProcessingTime(5_000);
+        harness.processElement(IncomingFrame.of(frame(1, 5_000)), 0);
+        long need = modelMs(JobPlans.defaultSpec("halp", "tiny", SIZE, SIZE, 2), 2, 4, 4);
+        assertEquals(5_000 + need + 30, announcements().get(0).predictedFinishMillis);
+    }
+
+    /** Frame rows sent from the split, by participant number (HALP's host gets none: it computes the zones). */
+    private java.util.Map<Integer, Long> rowsSentTo() {
+        return harness.extractOutputValues().stream().collect(java.util.stream.Collectors.groupingBy(m -> m.to,
+                java.util.TreeMap::new, java.util.stream.Collectors.summingLong(m -> m.rowEnd - m.rowStart)));
+    }
+
+    @Test
+    void autoUsesEverySecondaryUntilTheHostIsMeasuredThenLeavesASlowOneOut() throws Exception {
+        open(new FrameSplit("auto", "tiny", 2, DEADLINE_MS, false, null, 1, 0));
+        harness.setProcessingTime(5_000);
+        harness.processElement(IncomingFrame.of(frame(1, 5_000)), 0);
+        assertEquals(java.util.Set.of(1, 2), rowsSentTo().keySet(), "nothing measured: HALP on every secondary");
+        assertEquals(0, announcements().get(0).predictedFinishMillis, "and no prediction");
+        harness.getOutput().clear();
+        speed("host", 2);
+        speed("secondary_0", 40); // a degraded link: 40 ms per row
+        speed("secondary_1", 1);
+        harness.processElement(IncomingFrame.of(frame(2, 5_000)), 0);
+        assertEquals(java.util.Set.of(2), rowsSentTo().keySet(), "secondary 0 left out");
+        RowsMessage a = announcements().get(1);
+        assertEquals("halp", a.plan.scheme);
+        long need = modelMs(a.plan, 2, 40, 1);
+        assertEquals(5_000 + need, a.predictedFinishMillis);
+        assertTrue(need < modelMs(JobPlans.defaultSpec("halp", "tiny", SIZE, SIZE, 2), 2, 40, 1),
+                "faster than with secondary 0");
+        assertTrue(need < modelMs(JobPlans.defaultSpec("local", "tiny", SIZE, SIZE, 2), 2, 40, 1), "and than Local");
+    }
+
+    @Test
+    void autoRunsLocallyWhenTheSecondariesAreSlowAndProbesThemEveryNthFrame() throws Exception {
+        open(new FrameSplit("auto", "tiny", 2, DEADLINE_MS, false, null, 1, 0).withProbeEvery(5));
+        speed("host", 1);
+        speed("secondary_0", 50);
+        speed("secondary_1", 50);
+        harness.setProcessingTime(5_000);
+        harness.processElement(IncomingFrame.of(frame(4, 5_000)), 0);
+        assertEquals(java.util.Set.of(0), rowsSentTo().keySet(), "Local: the host alone");
+        assertEquals("local", announcements().get(0).plan.scheme);
+        harness.getOutput().clear();
+        harness.setProcessingTime(20_000);
+        harness.processElement(IncomingFrame.of(frame(5, 20_000)), 0);
+        assertEquals(java.util.Set.of(1, 2), rowsSentTo().keySet(), "frame 5 probes every secondary");
     }
 
     @AfterEach

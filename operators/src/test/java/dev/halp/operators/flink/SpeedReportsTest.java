@@ -34,14 +34,19 @@ class SpeedReportsTest {
     }
 
     @Test
-    void aMeasurementIsTimePerComputedRowAndTheHostSaysNothing() {
+    void aMeasurementIsTimePerComputedRowOfOneFrameAndTheHostReportsNoBound() {
         JobPlans plans = new JobPlans();
         Observation o = new SpeedReports(plans, 2).measured(frame(), 30, 12).orElseThrow();
         assertEquals("secondary_1", o.participant);
         assertEquals(2.5, o.msPerRow, 1e-12);
         assertEquals(0, o.msPerRowAtLeast);
         assertTrue(new SpeedReports(plans, 2).measured(frame(), 30, 0).isEmpty(), "no rows, no speed");
-        assertTrue(new SpeedReports(plans, 0).atLeast(frame(), 100).isEmpty(), "the host");
-        assertTrue(new SpeedReports(plans, 0).measured(frame(), 30, 12).isEmpty(), "the host");
+        assertTrue(new SpeedReports(plans, 0).atLeast(frame(), 100).isEmpty(), "the host has no link to bound");
+        assertEquals(2.5, new SpeedReports(plans, 0).measured(frame(), 30, 12).orElseThrow().msPerRow, 1e-12,
+                "the host's speed: the forecast needs it");
+        RowsMessage batch = frame();
+        batch.batchCameraIds = new String[] {"cam", "cam"};
+        assertEquals(1.25, new SpeedReports(plans, 2).measured(batch, 30, 12).orElseThrow().msPerRow, 1e-12,
+                "a batch of 2 computes every row twice");
     }
 }

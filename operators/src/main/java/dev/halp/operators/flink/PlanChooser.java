@@ -1,0 +1,164 @@
+package dev.halp.operators.flink;
+
+import dev.halp.partitioner.util.BoundedCache;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which plan a frame gets, and when it is predicted to finish under it.
+ *
+ * <p>A fixed scheme: the configured or default plan, without the secondaries that are silent now, with shares
+ * that follow the measured speeds under {@code --adaptive}. The {@code auto} scheme forecasts every candidate
+ * ({@link CompletionForecast}): Local (the host alone), and HALP on the {@code k} fastest secondaries that are
+ * not silent, for every {@code k}; the earliest predicted finish wins (ties: the candidate listed first, Local
+ * then fewer secondaries, which loads fewer servers). Until the host's speed is measured it uses HALP with
+ * every secondary. Every {@code probeEvery}-th frame is a probe: it uses every secondary, silent and slow ones
+ * included, so one left out is measured again and put back once it is fast. Not thread-safe (one per split).
+ */
+final class PlanChooser {
+
+    /** Plan specs kept: every frame size, candidate and share vector in use, with room to spare. */
+    static final int MAX_SPECS = 256;
+
+    /** Weight of a secondary that takes no rows (the proportional split needs a positive weight). */
+    private static final double LEFT_OUT = 1e-9;
+
+    private final String scheme;
+    private final String model;
+    private final int secondaries;
+    private final PlanSpec configured;
+    private final int probeEvery;
+    private final JobPlans plans;
+    private final PlannedRows rows;
+    private final BoundedCache<String, PlanSpec> specs = new BoundedCache<>("split plan specs", MAX_SPECS);
+
+    /** What the split knows now: silent secondaries (indices), speeds by participant, biases by scheme. */
+    record Live(Set<Integer> silent, Map<String, Double> msPerRow, Map<String, Double> biasMs, double[] shares) {
+    }
+
+    /** The chosen plan; {@code prediction} empty when nothing could be predicted yet. */
+    record Choice(PlanSpec spec, Optional<CompletionForecast.Prediction> prediction, String candidates) {
+    }
+
+    PlanChooser(String scheme, String model, int secondaries, PlanSpec configured, int probeEvery, JobPlans plans) {
+        this.scheme = scheme;
+        this.model = model;
+        this.secondaries = secondaries;
+        this.configured = configured;
+        this.probeEvery = Math.max(1, probeEvery);
+        this.plans = plans;
+        this.rows = new PlannedRows(plans);
+    }
+
+    boolean isProbe(long sequence) {
+        return sequence % probeEvery == 0;
+    }
+
+    /** The plan for a batch of {@code batch} frames of {@code height x width} with sequence {@code sequence}. */
+    Choice choose(int height, int width, long sequence, int batch, long now, Live live, long[] busyUntil) {
+        Set<Integer> silent = isProbe(sequence) ? Set.of() : live.silent();
+        CompletionForecast forecast = new CompletionForecast(live.msPerRow(), live.biasMs());
+        if (!scheme.equals("auto")) {
+            PlanSpec spec = fixed(height, width, silent, live.shares());
+            return new Choice(spec, predict(forecast, spec, batch, now, busyUntil), spec.scheme);
+        }
+        List<Integer> usable = new ArrayList<>();
+        for (int i = 0; i < secondaries; i++) {
+            if (!silent.contains(i)) {
+                usable.add(i);
+            }
+        }
+        if (isProbe(sequence) || live.msPerRow().get(Participants.name(0)) == null) {
+            PlanSpec all = halpOn(height, width, new TreeSet<>(usable), live.shares());
+            return new Choice(all, predict(forecast, all, batch, now, busyUntil), "halp on every secondary (probe)");
+        }
+        double assumed = live.msPerRow().getOrDefault(Participants.name(0), 1.0);
+        usable.sort(Comparator.comparingDouble(i -> live.msPerRow().getOrDefault(Participants.name(i + 1), assumed)));
+        List<PlanSpec> candidates = new ArrayList<>();
+        candidates.add(local(height, width));
+        for (int k = 1; k <= usable.size(); k++) {
+            candidates.add(halpOn(height, width, new TreeSet<>(usable.subList(0, k)), live.shares()));
+        }
+        Choice best = null;
+        StringBuilder seen = new StringBuilder();
+        for (PlanSpec c : candidates) {
+            var p = predict(forecast, c, batch, now, busyUntil);
+            seen.append(seen.length() == 0 ? "" : ", ").append(describe(c)).append(' ')
+                    .append(p.map(x -> (x.finishMillis() - now) + " ms").orElse("?"));
+            if (best == null || p.isPresent() && p.get().finishMillis() < best.prediction().get().finishMillis()) {
+                best = new Choice(c, p, "");
+            }
+        }
+        return new Choice(best.spec(), best.prediction(), seen.toString());
+    }
+
+    /** "local", or "halp on secondary_0, secondary_1". */
+    String describe(PlanSpec spec) {
+        if (spec.scheme.equals("local")) {
+            return "local";
+        }
+        int offset = spec.weights.length - secondaries;
+        List<String> on = new ArrayList<>();
+        for (int i = 0; i < secondaries; i++) {
+            if (spec.weights[offset + i] > LEFT_OUT) {
+                on.add(Participants.name(i + 1));
+            }
+        }
+        return spec.scheme + " on " + (on.isEmpty() ? "the host" : String.join(", ", on));
+    }
+
+    private Optional<CompletionForecast.Prediction> predict(CompletionForecast forecast, PlanSpec spec, int batch,
+                                                            long now, long[] busyUntil) {
+        int[] planned = rows.of(spec).clone();
+        for (int p = 0; p < planned.length; p++) {
+            planned[p] *= batch; // speeds are per row of one frame
+        }
+        return forecast.predict(spec.scheme, planned, now, busyUntil);
+    }
+
+    private PlanSpec local(int height, int width) {
+        return specs.get(height + "x" + width + " local", k -> JobPlans.defaultSpec("local", model, height, width, secondaries));
+    }
+
+    private PlanSpec halpOn(int height, int width, Set<Integer> on, double[] shares) {
+        Set<Integer> off = new TreeSet<>();
+        for (int i = 0; i < secondaries; i++) {
+            if (!on.contains(i)) {
+                off.add(i);
+            }
+        }
+        return specs.get(height + "x" + width + " halp without " + off + Arrays.toString(shares),
+                k -> without("halp", null, height, width, off, shares));
+    }
+
+    /** The configured or default plan; without the silent secondaries when there are any. */
+    private PlanSpec fixed(int height, int width, Set<Integer> silent, double[] shares) {
+        return specs.get(height + "x" + width + " " + scheme + " without " + silent + Arrays.toString(shares),
+                k -> without(scheme, configured, height, width, silent, shares));
+    }
+
+    private PlanSpec without(String s, PlanSpec configured, int height, int width, Set<Integer> off, double[] shares) {
+        if (off.isEmpty() && shares == null) {
+            return configured != null && configured.height == height && configured.width == width ? configured
+                    : JobPlans.defaultSpec(s, model, height, width, secondaries);
+        }
+        if (off.size() == secondaries) {
+            return JobPlans.defaultSpec("local", model, height, width, secondaries);
+        }
+        PlanSpec spec = JobPlans.defaultSpec(s, model, height, width, secondaries);
+        int offset = spec.weights.length - secondaries; // MoDNN's weights start with the host's
+        double[] weights = spec.weights.clone();
+        if (shares != null) {
+            System.arraycopy(shares, 0, weights, offset, secondaries);
+        }
+        off.forEach(i -> weights[offset + i] = LEFT_OUT);
+        return new PlanSpec(spec.scheme, spec.model, spec.height, spec.width, spec.secondaries, spec.blockEnds, weights);
+    }
+}
