@@ -116,6 +116,12 @@ public class JobOptions implements Serializable {
     @Option(names = "--fault-slow-ms-per-row", defaultValue = "0", description = "(default: ${DEFAULT-VALUE})")
     public double faultSlowMsPerRow;
 
+    @Option(names = "--fault-device-ms-per-row", defaultValue = "0",
+            description = "emulation: every edge server takes this much longer per row it computes, waiting rather "
+                    + "than computing (edge devices slower than this machine, without contending for its cores) "
+                    + "(default: ${DEFAULT-VALUE})")
+    public double faultDeviceMsPerRow;
+
     @Option(names = "--fault-slow-from-frame", defaultValue = "0",
             description = "frame sequence from which the slowdown applies (default: ${DEFAULT-VALUE})")
     public long faultSlowFromFrame;
@@ -216,6 +222,7 @@ public class JobOptions implements Serializable {
         require(faultSlowSecondary >= -1 && faultSlowSecondary < secondaries, "--fault-slow-secondary",
                 "must be a secondary index below " + secondaries + " (or -1), got " + faultSlowSecondary);
         require(faultSlowMsPerRow >= 0, "--fault-slow-ms-per-row", "must not be negative");
+        require(faultDeviceMsPerRow >= 0, "--fault-device-ms-per-row", "must not be negative");
         require(faultLinkSecondary >= -1 && faultLinkSecondary < secondaries, "--fault-link-secondary",
                 "must be a secondary index below " + secondaries + " (or -1), got " + faultLinkSecondary);
         require(faultLinkMbps > 0, "--fault-link-mbps", "must be positive, got " + faultLinkMbps);
@@ -264,7 +271,8 @@ public class JobOptions implements Serializable {
                 .withSlowCompute(faultSlowSecondary < 0 ? -1 : faultSlowSecondary + 1, faultSlowMsPerRow, faultSlowFromFrame)
                 .withSlowLink(faultLinkSecondary < 0 ? -1 : faultLinkSecondary + 1, faultLinkMbps, faultLinkFromFrame,
                         faultLinkUntilFrame)
-                .withClockSkew(faultClockSkewSecondary < 0 ? -1 : faultClockSkewSecondary + 1, faultClockSkewMs);
+                .withClockSkew(faultClockSkewSecondary < 0 ? -1 : faultClockSkewSecondary + 1, faultClockSkewMs)
+                .withDeviceMsPerRow(faultDeviceMsPerRow);
     }
 
     /** Every topic the job reads or writes, for brokers that do not create topics on first use. */

@@ -104,10 +104,14 @@ class StreamingJobIntegrationTest {
     /** Synthetic frames {@code from..to} of camera cam-0, encoded, with each one's whole-frame inference. */
     record Frames(Map<Long, String> expected, List<byte[]> records) {
         static Frames synthetic(long from, long to) {
+            return synthetic(from, to, SIZE);
+        }
+
+        static Frames synthetic(long from, long to, int size) {
             Map<Long, String> expected = new HashMap<>();
             List<byte[]> records = new ArrayList<>();
             for (long i = from; i <= to; i++) {
-                FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i);
+                FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), size, size, i);
                 expected.put(i, wholeFrameSha(f));
                 records.add(FrameCodec.encode(f));
             }
@@ -414,6 +418,89 @@ class StreamingJobIntegrationTest {
         double worst = r.results.stream().filter(res -> res.sequence > 0)
                 .mapToDouble(res -> res.completionMillis - res.deadlineMillis).max().orElseThrow();
         assertTrue(worst <= o.deadlineMs, "no record comes more than a deadline after its deadline: worst " + worst + " ms");
+    }
+
+    /**
+     * --scheme auto under a burst: once the first frame has measured the edge servers, frames whose predicted
+     * finish (behind the frames admitted before them) is past their deadline are shed at the split: no edge
+     * server computes or receives anything of them; every frame ends once, and every computed one is exact.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void underAutoAFramePredictedLateIsShedBeforeAnyStageSeesIt() throws Exception {
+        JobOptions o = options("auto", "auto-shed");
+        o.deadlineMs = 400;
+        o.rescueMarginMs = 0;
+        o.validate();
+        int frames = 30;
+        int size = 4 * SIZE; // compute, not the hops, decides at this size
+        Frames made = Frames.synthetic(0, frames - 1, size);
+        List<java.util.function.Supplier<byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < frames; i++) {
+            int seq = i;
+            // capture time when sent: the burst after the warm-up frame shares one instant
+            records.add(() -> FrameCodec.encode(CameraSimulator.synthetic("cam-0", seq, System.currentTimeMillis(),
+                    size, size, seq)));
+        }
+        Run r = run(o, records, frames, 0, 0, true);
+        Map<Long, Long> perFrame = new java.util.TreeMap<>();
+        r.results.forEach(res -> perFrame.merge(res.sequence, 1L, Long::sum));
+        assertEquals(frames, perFrame.size(), "every frame ends in a record: " + perFrame.keySet());
+        assertTrue(perFrame.values().stream().allMatch(n -> n == 1), "none twice: " + perFrame);
+        List<ResultRecord> shed = r.results.stream().filter(res -> res.error != null
+                && res.error.startsWith("shed: predicted late")).toList();
+        assertFalse(shed.isEmpty(), "the burst's last frames are predicted late: " + r.results.stream()
+                .map(res -> res.sequence + " " + res.status + " " + res.error).toList());
+        for (ResultRecord res : shed) {
+            assertTrue(res.predictedFinishMillis > res.deadlineMillis, Json.write(res));
+            res.es.forEach((es, rep) -> assertTrue(rep.rowsComputed == 0 && rep.bytesIn == 0 && rep.computeMs == 0,
+                    "no stage saw shed frame " + res.sequence + ": " + es + " " + Json.write(rep)));
+        }
+        for (ResultRecord res : r.results) {
+            if (res.scoresSha256 != null) {
+                assertEquals(made.expected().get(res.sequence), res.scoresSha256, "frame " + res.sequence);
+            }
+        }
+        assertTrue(r.results.stream().anyMatch(ResultRecord::met), "frames that fit are admitted and met");
+    }
+
+    /**
+     * --scheme auto on edge devices that compute 0.5 ms per row (emulated: HALP on both secondaries is then
+     * about twice as fast as one secondary or the host alone), with secondary 0's link at 0.3 Mbit/s for frames
+     * 3 to 13: once its speed reports show it, frames are planned without it; a probe frame (every 5th)
+     * measures it again, and after the link recovers it is put back. Every result equals whole-frame inference.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void underAutoASlowLinkSecondaryIsLeftOutAndPutBackOnceFast() throws Exception {
+        JobOptions o = options("auto", "auto-link");
+        o.faultDeviceMsPerRow = 0.5;
+        o.faultLinkSecondary = 0;
+        o.faultLinkMbps = 0.3;
+        o.faultLinkFromFrame = 3;
+        o.faultLinkUntilFrame = 14;
+        o.probeEvery = 5;
+        o.rescueMarginMs = 0;
+        o.deadlineClock = "ingest";
+        o.validate();
+        int frames = 24;
+        Frames made = Frames.synthetic(1, frames);
+        // the first frame alone: the job is up, and its speed reports are in, before the others come
+        List<ResultRecord> results = run(o, made.records().stream().map(b -> (java.util.function.Supplier<byte[]>) () -> b)
+                .toList(), frames, 0, 400, true).results;
+        assertEquals(frames, results.size());
+        results.sort(java.util.Comparator.comparingLong(r -> r.sequence));
+        for (ResultRecord r : results) {
+            assertEquals(made.expected().get(r.sequence), r.scoresSha256, "frame " + r.sequence + " differs from whole-frame inference");
+        }
+        String plans = results.stream().map(r -> r.sequence + ": " + ResultsWatcher.planOf(r)
+                + " (" + (r.completionMillis - r.predictedFinishMillis) + " ms off)").toList().toString();
+        System.out.println("plans chosen: " + plans);
+        // the stages' fault delays hold their threads: the frames sent before the first reports queue behind frame 3
+        assertTrue(results.stream().filter(r -> r.sequence >= 8 && r.sequence < 14 && r.sequence % 5 != 0)
+                .allMatch(r -> r.es.get("secondary_0").rowsComputed == 0), "left out while its link is slow: " + plans);
+        assertTrue(results.stream().filter(r -> r.sequence > 16 && r.sequence % 5 != 0)
+                .anyMatch(r -> r.es.get("secondary_0").rowsComputed > 0), "put back once fast: " + plans);
     }
 
     record Run(List<ResultRecord> results, List<DeadLetter> deadLetters) { }

@@ -189,7 +189,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         rows.inc(computed);
         bytesIn.inc(received);
 
-        boolean last = block == plans.plan(p.parts[0].plan).blocks().size() - 1;
+        boolean last = reports != null && reports.lastOfMine(p.parts[0], block);
         if (reports != null && !last) {
             reports.atLeast(p.parts[0], timings.computeMs[me] + timings.linkMs[me]).ifPresent(o -> ctx.output(OBSERVATIONS, o));
         }

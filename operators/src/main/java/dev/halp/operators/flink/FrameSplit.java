@@ -107,18 +107,21 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     @Override
     public void processBroadcastElement(Health h, Context ctx, Collector<RowsMessage> out) throws Exception {
         if (h.scheme != null) {
-            // the prediction included the bias in effect then: move the bias by part of the remaining error
             var bias = ctx.getBroadcastState(Health.PREDICTION_BIAS);
             Double old = bias.get(h.scheme);
-            bias.put(h.scheme, (old == null ? 0 : old) + 0.3 * h.predictionErrorMs);
+            bias.put(h.scheme, (old == null ? 0 : old) + biasStep(h.predictionErrorMs, h.predictedMs));
             return;
         }
         var speed = ctx.getBroadcastState(Health.MS_PER_ROW);
         Double old = speed.get(h.participant);
         if (h.msPerRow > 0) {
-            speed.put(h.participant, old == null ? h.msPerRow : 0.7 * old + 0.3 * h.msPerRow);
+            // a measurement more than twice off the average is a server or link that changed state: take it
+            boolean changed = old == null || h.msPerRow > 2 * old || h.msPerRow < old / 2;
+            speed.put(h.participant, changed ? h.msPerRow : 0.7 * old + 0.3 * h.msPerRow);
+            ctx.getBroadcastState(Health.SPEED_AT).put(h.participant, ctx.currentProcessingTime());
         } else if (h.msPerRowAtLeast > 0 && (old == null || old < h.msPerRowAtLeast)) {
             speed.put(h.participant, h.msPerRowAtLeast); // censored: the truth is at least this
+            ctx.getBroadcastState(Health.SPEED_AT).put(h.participant, ctx.currentProcessingTime());
         }
         var silent = ctx.getBroadcastState(Health.SILENT);
         if (h.silent) {
@@ -127,6 +130,17 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             // it computed rows of a later frame: answering again (a bare lower bound proves nothing)
             silent.remove(h.participant);
         }
+    }
+
+    /**
+     * How far one met frame's error moves its scheme's bias (the prediction included the bias in effect then):
+     * part of the error, but at most a tenth of the predicted time (plus 5 ms), so that the frames caught by a
+     * change of speed, which the speed reports account for, do not swamp what the bias is for (the head, the
+     * merge, the hops).
+     */
+    static double biasStep(double errorMs, double predictedMs) {
+        double limit = 0.1 * Math.max(0, predictedMs) + 5;
+        return Math.max(-limit, Math.min(limit, 0.3 * errorMs));
     }
 
     /**
@@ -149,7 +163,8 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     @Override
     public void open(OpenContext ctx) {
         plans = new JobPlans();
-        chooser = new PlanChooser(scheme, model, secondaries, configured, probeEvery, plans);
+        chooser = new PlanChooser(scheme, model, secondaries, configured, probeEvery, Math.max(0, predictedLateMarginMs),
+                plans);
         batch = getRuntimeContext().getListState(new ListStateDescriptor<>("batch", TypeInformation.of(Waiting.class)));
         busyUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("busy-until", long[].class));
         framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
@@ -225,7 +240,8 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         int n = frames.size();
         long now = ctx.timerService().currentProcessingTime();
         long[] busy = busyUntil.value() == null ? new long[secondaries + 1] : busyUntil.value();
-        PlanChooser.Choice choice = chooser.choose(f.height, f.width, f.sequence, n, now, live(ctx), busy);
+        long deadline = frames.stream().mapToLong(x -> x.deadlineMillis).min().orElseThrow();
+        PlanChooser.Choice choice = chooser.choose(f.height, f.width, f.sequence, n, now, deadline, live(ctx), busy);
         PlanSpec spec = choice.spec();
         SegmentPlan plan = plans.plan(spec);
         byte[] pixels = new byte[n * 3 * f.height * f.width];
@@ -296,7 +312,15 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             }
         }
         Map<String, Double> speeds = new java.util.HashMap<>();
-        ctx.getBroadcastState(Health.MS_PER_ROW).immutableEntries().forEach(e -> speeds.put(e.getKey(), e.getValue()));
+        var at = ctx.getBroadcastState(Health.SPEED_AT);
+        long now = ctx.timerService().currentProcessingTime();
+        for (var e : ctx.getBroadcastState(Health.MS_PER_ROW).immutableEntries()) {
+            Long when = at.get(e.getKey());
+            // a secondary left out for long is assumed well again: it gets frames, and reports, once more
+            if (e.getKey().equals(Participants.name(0)) || when == null || now - when <= PlanChooser.STALE_AFTER_MS) {
+                speeds.put(e.getKey(), e.getValue());
+            }
+        }
         Map<String, Double> bias = new java.util.HashMap<>();
         ctx.getBroadcastState(Health.PREDICTION_BIAS).immutableEntries().forEach(e -> bias.put(e.getKey(), e.getValue()));
         return new PlanChooser.Live(silent, speeds, bias, adaptive ? shares(ctx) : null);

@@ -22,6 +22,10 @@ public class Health {
     public static final MapStateDescriptor<String, Double> MS_PER_ROW =
             new MapStateDescriptor<>("ms-per-row", Types.STRING, Types.DOUBLE);
 
+    /** The split's broadcast state: when (the split's clock) each participant's speed last changed. */
+    public static final MapStateDescriptor<String, Long> SPEED_AT =
+            new MapStateDescriptor<>("speed-updated-at", Types.STRING, Types.LONG);
+
     /**
      * The split's broadcast state: by scheme, how many milliseconds later than predicted its met frames finish
      * (learned from each prediction's error; see {@link CompletionForecast}).
@@ -42,6 +46,8 @@ public class Health {
      * {@code scheme}); only when {@code scheme} is set.
      */
     public double predictionErrorMs;
+    /** What was predicted for that frame: milliseconds from its split to its finish. */
+    public double predictedMs;
     public String scheme;
 
 
@@ -62,6 +68,7 @@ public class Health {
                 Health h = new Health(FRAME, false, r.completionMillis);
                 h.scheme = r.scheme;
                 h.predictionErrorMs = r.completionMillis - r.predictedFinishMillis;
+                h.predictedMs = r.predictedFinishMillis - (r.completionMillis - Math.round(r.afterSplitMs));
                 out.collect(h);
             }
             if (r.rescued != null) {

@@ -20,12 +20,18 @@ import java.util.TreeSet;
  * not silent, for every {@code k}; the earliest predicted finish wins (ties: the candidate listed first, Local
  * then fewer secondaries, which loads fewer servers). Until the host's speed is measured it uses HALP with
  * every secondary. Every {@code probeEvery}-th frame is a probe: it uses every secondary, silent and slow ones
- * included, so one left out is measured again and put back once it is fast. Not thread-safe (one per split).
+ * included, so one left out is measured again and put back once it is fast; but not when the probe is
+ * predicted to miss the deadline that the best candidate meets. A speed not updated for
+ * {@link #STALE_AFTER_MS} is forgotten (the split assumes the secondaries' mean), so a secondary left out for
+ * long is tried again even under deadlines too tight to probe it. Not thread-safe (one per split).
  */
 final class PlanChooser {
 
     /** Plan specs kept: every frame size, candidate and share vector in use, with room to spare. */
     static final int MAX_SPECS = 256;
+
+    /** A secondary's speed not updated for this long is forgotten. */
+    static final long STALE_AFTER_MS = 30_000;
 
     /** Weight of a secondary that takes no rows (the proportional split needs a positive weight). */
     private static final double LEFT_OUT = 1e-9;
@@ -35,6 +41,7 @@ final class PlanChooser {
     private final int secondaries;
     private final PlanSpec configured;
     private final int probeEvery;
+    private final long lateMarginMs;
     private final JobPlans plans;
     private final PlannedRows rows;
     private final BoundedCache<String, PlanSpec> specs = new BoundedCache<>("split plan specs", MAX_SPECS);
@@ -47,7 +54,10 @@ final class PlanChooser {
     record Choice(PlanSpec spec, Optional<CompletionForecast.Prediction> prediction, String candidates) {
     }
 
-    PlanChooser(String scheme, String model, int secondaries, PlanSpec configured, int probeEvery, JobPlans plans) {
+    /** {@code lateMarginMs}: a frame predicted to finish within this after its deadline still counts as meeting it. */
+    PlanChooser(String scheme, String model, int secondaries, PlanSpec configured, int probeEvery, long lateMarginMs,
+                JobPlans plans) {
+        this.lateMarginMs = lateMarginMs;
         this.scheme = scheme;
         this.model = model;
         this.secondaries = secondaries;
@@ -62,22 +72,24 @@ final class PlanChooser {
     }
 
     /** The plan for a batch of {@code batch} frames of {@code height x width} with sequence {@code sequence}. */
-    Choice choose(int height, int width, long sequence, int batch, long now, Live live, long[] busyUntil) {
-        Set<Integer> silent = isProbe(sequence) ? Set.of() : live.silent();
+    Choice choose(int height, int width, long sequence, int batch, long now, long deadline, Live live,
+                  long[] busyUntil) {
         CompletionForecast forecast = new CompletionForecast(live.msPerRow(), live.biasMs());
         if (!scheme.equals("auto")) {
-            PlanSpec spec = fixed(height, width, silent, live.shares());
+            PlanSpec spec = fixed(height, width, isProbe(sequence) ? Set.of() : live.silent(), live.shares());
             return new Choice(spec, predict(forecast, spec, batch, now, busyUntil), spec.scheme);
         }
         List<Integer> usable = new ArrayList<>();
+        Set<Integer> everyone = new TreeSet<>();
         for (int i = 0; i < secondaries; i++) {
-            if (!silent.contains(i)) {
+            everyone.add(i);
+            if (!live.silent().contains(i)) {
                 usable.add(i);
             }
         }
-        if (isProbe(sequence) || live.msPerRow().get(Participants.name(0)) == null) {
+        if (live.msPerRow().get(Participants.name(0)) == null) {
             PlanSpec all = halpOn(height, width, new TreeSet<>(usable), live.shares());
-            return new Choice(all, predict(forecast, all, batch, now, busyUntil), "halp on every secondary (probe)");
+            return new Choice(all, Optional.empty(), "halp on every secondary (nothing measured yet)");
         }
         double assumed = live.msPerRow().getOrDefault(Participants.name(0), 1.0);
         usable.sort(Comparator.comparingDouble(i -> live.msPerRow().getOrDefault(Participants.name(i + 1), assumed)));
@@ -94,6 +106,14 @@ final class PlanChooser {
                     .append(p.map(x -> (x.finishMillis() - now) + " ms").orElse("?"));
             if (best == null || p.isPresent() && p.get().finishMillis() < best.prediction().get().finishMillis()) {
                 best = new Choice(c, p, "");
+            }
+        }
+        if (isProbe(sequence)) {
+            PlanSpec all = halpOn(height, width, everyone, live.shares());
+            var p = predict(forecast, all, batch, now, busyUntil);
+            boolean bestMeets = best.prediction().get().finishMillis() <= deadline + lateMarginMs;
+            if (!bestMeets || p.get().finishMillis() <= deadline + lateMarginMs) {
+                return new Choice(all, p, seen + "; probe: " + describe(all));
             }
         }
         return new Choice(best.spec(), best.prediction(), seen.toString());

@@ -12,7 +12,7 @@ import java.io.Serializable;
  */
 public final class StageFaults implements Serializable {
 
-    public static final StageFaults NONE = new StageFaults(-1, -1, 0, 0, -1, 0, 0, 0, -1, 0);
+    public static final StageFaults NONE = new StageFaults(-1, -1, 0, 0, -1, 0, 0, 0, -1, 0, 0);
 
     private final int stalled;
     private final int slow;
@@ -24,9 +24,10 @@ public final class StageFaults implements Serializable {
     private final long linkUntil;
     private final int skewed;
     private final long skewMs;
+    private final double deviceMsPerRow;
 
     private StageFaults(int stalled, int slow, double slowMsPerRow, long slowFrom, int slowLink, double linkMbps,
-                        long linkFrom, long linkUntil, int skewed, long skewMs) {
+                        long linkFrom, long linkUntil, int skewed, long skewMs, double deviceMsPerRow) {
         this.stalled = stalled;
         this.slow = slow;
         this.slowMsPerRow = slowMsPerRow;
@@ -37,29 +38,39 @@ public final class StageFaults implements Serializable {
         this.linkUntil = linkUntil;
         this.skewed = skewed;
         this.skewMs = skewMs;
+        this.deviceMsPerRow = deviceMsPerRow;
     }
 
     public StageFaults withStalled(int participant) {
         return new StageFaults(participant, slow, slowMsPerRow, slowFrom, slowLink, linkMbps, linkFrom, linkUntil,
-                skewed, skewMs);
+                skewed, skewMs, deviceMsPerRow);
     }
 
     /** From frame {@code fromSequence} on, {@code participant} takes {@code msPerRow} longer per row it computes. */
     public StageFaults withSlowCompute(int participant, double msPerRow, long fromSequence) {
         return new StageFaults(stalled, participant, msPerRow, fromSequence, slowLink, linkMbps, linkFrom, linkUntil,
-                skewed, skewMs);
+                skewed, skewMs, deviceMsPerRow);
     }
 
     /** For frames {@code [fromSequence, untilSequence)}, {@code participant}'s link carries {@code mbps} both ways. */
     public StageFaults withSlowLink(int participant, double mbps, long fromSequence, long untilSequence) {
         return new StageFaults(stalled, slow, slowMsPerRow, slowFrom, participant, mbps, fromSequence, untilSequence, skewed,
-                skewMs);
+                skewMs, deviceMsPerRow);
     }
 
     /** {@code participant}'s stages read a clock {@code skewMs} ahead of the others (behind when negative). */
     public StageFaults withClockSkew(int participant, long skewMs) {
         return new StageFaults(stalled, slow, slowMsPerRow, slowFrom, slowLink, linkMbps, linkFrom, linkUntil,
-                participant, skewMs);
+                participant, skewMs, deviceMsPerRow);
+    }
+
+    /**
+     * Every participant takes {@code msPerRow} longer per row it computes: edge devices slower than this
+     * machine's cores, emulated by waiting (so they do not contend for the cores the way computing would).
+     */
+    public StageFaults withDeviceMsPerRow(double msPerRow) {
+        return new StageFaults(stalled, slow, slowMsPerRow, slowFrom, slowLink, linkMbps, linkFrom, linkUntil,
+                skewed, skewMs, msPerRow);
     }
 
     /** What {@code participant}'s clock reads ahead of the true time (0 unless it is the skewed one). */
@@ -73,7 +84,8 @@ public final class StageFaults implements Serializable {
 
     /** Extra milliseconds {@code participant} spends computing {@code rows} rows of frame {@code sequence}. */
     long computeDelayMs(int participant, long sequence, int rows) {
-        return participant == slow && sequence >= slowFrom ? Math.round(rows * slowMsPerRow) : 0;
+        double perRow = deviceMsPerRow + (participant == slow && sequence >= slowFrom ? slowMsPerRow : 0);
+        return Math.round(rows * perRow);
     }
 
     /** Milliseconds {@code m} spends crossing secondary {@code end}'s link (0 unless it is the degraded one). */

@@ -35,7 +35,7 @@ class FrameSplitTest {
 
     private void open(FrameSplit split) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(split, f -> 0, Types.INT,
-                Health.SILENT, Health.MS_PER_ROW, Health.PREDICTION_BIAS);
+                Health.SILENT, Health.MS_PER_ROW, Health.PREDICTION_BIAS, Health.SPEED_AT);
     }
 
     private void speed(String participant, double msPerRow) throws Exception {
@@ -86,6 +86,13 @@ class FrameSplitTest {
         assertTrue(announcements().get(2).shedReason != null, "queued behind frame 2 it would miss");
     }
 
+    @Test
+    void oneFrameMovesTheBiasByAtMostATenthOfItsPredictedTime() {
+        assertEquals(30, FrameSplit.biasStep(100, 1_000), 1e-9);
+        assertEquals(105, FrameSplit.biasStep(2_000, 1_000), 1e-9, "a frame caught by a slow link");
+        assertEquals(-15, FrameSplit.biasStep(-900, 100), 1e-9);
+    }
+
     /** A met frame's prediction error moves the scheme's bias by 0.3 of it: the next prediction includes it. */
     @Test
     void predictionErrorsOfMetFramesBiasLaterPredictions() throws Exception {
@@ -96,6 +103,7 @@ class FrameSplitTest {
         Health late = new Health(Health.FRAME, false, 0);
         late.scheme = "halp";
         late.predictionErrorMs = 100;
+        late.predictedMs = 1_000;
         harness.processBroadcastElement(late, 0);
         harness.setProcessingTime(5_000);
         harness.processElement(IncomingFrame.of(frame(1, 5_000)), 0);
@@ -131,8 +139,13 @@ class FrameSplitTest {
         assertTrue(need < modelMs(JobPlans.defaultSpec("local", "tiny", SIZE, SIZE, 2), 2, 40, 1), "and than Local");
     }
 
+    /**
+     * Slow secondaries: Local. A probe frame (every 5th) uses every secondary when it can still meet its
+     * deadline that way, and not when it would miss a deadline that Local meets. Speeds not updated for
+     * {@link PlanChooser#STALE_AFTER_MS} are forgotten: the secondaries get frames again.
+     */
     @Test
-    void autoRunsLocallyWhenTheSecondariesAreSlowAndProbesThemEveryNthFrame() throws Exception {
+    void autoRunsLocallyWhenTheSecondariesAreSlowProbesThemWhenAffordableAndForgetsOldSpeeds() throws Exception {
         open(new FrameSplit("auto", "tiny", 2, DEADLINE_MS, false, null, 1, 0).withProbeEvery(5));
         speed("host", 1);
         speed("secondary_0", 50);
@@ -142,9 +155,18 @@ class FrameSplitTest {
         assertEquals(java.util.Set.of(0), rowsSentTo().keySet(), "Local: the host alone");
         assertEquals("local", announcements().get(0).plan.scheme);
         harness.getOutput().clear();
+        harness.setProcessingTime(6_000);
+        harness.processElement(IncomingFrame.of(frame(5, 6_000)), 0);
+        assertEquals(java.util.Set.of(0), rowsSentTo().keySet(), "a probe predicted to miss a deadline Local meets: none");
+        harness.getOutput().clear();
         harness.setProcessingTime(20_000);
-        harness.processElement(IncomingFrame.of(frame(5, 20_000)), 0);
-        assertEquals(java.util.Set.of(1, 2), rowsSentTo().keySet(), "frame 5 probes every secondary");
+        harness.processElement(IncomingFrame.of(frame(10, 20_000 + 60_000)), 0); // a minute to spare
+        assertEquals(java.util.Set.of(1, 2), rowsSentTo().keySet(), "frame 10 probes every secondary");
+        harness.getOutput().clear();
+        harness.setProcessingTime(PlanChooser.STALE_AFTER_MS + 1);
+        harness.processElement(IncomingFrame.of(frame(11, PlanChooser.STALE_AFTER_MS + 1)), 0);
+        assertEquals(java.util.Set.of(1, 2), rowsSentTo().keySet(),
+                "the secondaries' speeds are forgotten (assumed the host's): HALP on both");
     }
 
     @AfterEach
