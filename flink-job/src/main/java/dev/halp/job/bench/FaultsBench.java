@@ -16,7 +16,8 @@ import java.util.Map;
  * TaskManagers, camera, job): a clean baseline; malformed records (every 4th truncated); a secondary that
  * stops answering (the host rescues its rows); overload at twice the frame rate the baseline sustained
  * (frames that cannot make their deadline are shed); a secondary slowed from frame 5 on, and a secondary's
- * link degraded for frames 5 to 14, each with the static plan and with online re-planning ({@code --adaptive}). One table: every frame must end in exactly one result,
+ * link degraded for frames 5 to 14, each with the static plan, with online re-planning ({@code --adaptive}) and
+ * with the plan chosen per frame ({@code --scheme auto}; also under overload). One table: every frame must end in exactly one result,
  * miss or dead letter ({@code lost == 0}, {@code duplicates == 0}).
  */
 public final class FaultsBench {
@@ -54,6 +55,9 @@ public final class FaultsBench {
         // admission control: frames predicted to miss are shed at the split, so the cores go to frames that can make it
         rows.add(scenario(String.format("overload (2 x %.1f fps), predicted-late shed", sustainable), 2 * sustainable, 0,
                 "--shed-predicted-late"));
+        // deadline-aware serving: the plan chosen per frame by its predicted finish, frames predicted late shed
+        rows.add(scenario(String.format("overload (2 x %.1f fps), auto", sustainable), 2 * sustainable, 0,
+                "--scheme", "auto"));
         // rescues off in the pairs below: they would drop the slow secondary from the plan and hide the plans' difference
         String[] slow = {"--fault-slow-secondary", "0", "--fault-slow-ms-per-row", "1.5", "--fault-slow-from-frame", "5",
                 "--rescue-margin-ms", "0"};
@@ -64,35 +68,45 @@ public final class FaultsBench {
                 "--fault-link-from-frame", "5", "--fault-link-until-frame", "15", "--rescue-margin-ms", "0"};
         rows.add(scenario("link of secondary 0, static", 1.0, 0, link));
         rows.add(scenario("link of secondary 0, adaptive", 1.0, 0, adaptive(link)));
+        rows.add(scenario("link of secondary 0, auto", 1.0, 0, with(link, "--scheme", "auto")));
         // clocks that disagree: shedding and the adaptive shares must not notice (time stamps never cross hosts)
         rows.add(scenario("clock skew +2 s on secondary 0", 1.0, 0, adaptive(new String[] {
                 "--fault-clock-skew-secondary", "0", "--fault-clock-skew-ms", "2000"})));
         rows.add(scenario("clock skew -2 s on secondary 0", 1.0, 0, adaptive(new String[] {
                 "--fault-clock-skew-secondary", "0", "--fault-clock-skew-ms", "-2000"})));
-        out.printf("%n%-30s %9s %8s %7s %12s %10s %5s %13s%n", "scenario", "frames_in", "results", "misses",
-                "dead_letters", "duplicates", "lost", "deadline_hit");
+        out.printf("%n%-40s %9s %8s %7s %12s %10s %5s %13s %14s%n", "scenario", "frames_in", "results", "misses",
+                "dead_letters", "duplicates", "lost", "deadline_hit", "pred_err_p50");
         for (Map<String, Object> r : rows) {
-            out.printf("%-30s %9d %8d %7d %12d %10d %5d %13.3f%n", r.get("scenario"), r.get("frames_in"),
+            out.printf("%-40s %9d %8d %7d %12d %10d %5d %13.3f %14s%n", r.get("scenario"), r.get("frames_in"),
                     r.get("results"), r.get("misses"), r.get("dead_letters"), r.get("duplicates"), r.get("lost"),
-                    (Double) r.get("deadline_hit_ratio"));
+                    (Double) r.get("deadline_hit_ratio"), r.get("prediction_error_p50_ms") == null ? "-"
+                            : r.get("prediction_error_p50_ms") + " ms");
         }
         out.println("slowed secondary: from frame 5 secondary 0 takes 1.5 ms more per row; link: secondary 0's link"
                 + " carries " + LINK_MBPS + " Mbit/s both ways for frames 5 to 14 (injected in the MiniCluster); rescues off;"
-                + " adaptive: shares follow each secondary's measured compute + link ms per row");
+                + " adaptive: shares follow each secondary's measured compute + link ms per row; auto: per frame, the plan"
+                + " predicted to finish first (Local, or HALP on the fastest secondaries), frames predicted late shed");
         return rows;
     }
 
     private static String[] adaptive(String[] args) {
-        String[] with = java.util.Arrays.copyOf(args, args.length + 1);
-        with[args.length] = "--adaptive";
-        return with;
+        return with(args, "--adaptive");
+    }
+
+    private static String[] with(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
     }
 
     private Map<String, Object> scenario(String name, double fps, int corruptEvery, String... extra) throws Exception {
         out.println("== " + name);
         List<String> args = new ArrayList<>(List.of("--model", model, "--secondaries", Integer.toString(secondaries),
-                "--scheme", "halp", "--warmup-size", height + "x" + width));
+                "--warmup-size", height + "x" + width));
         args.addAll(List.of(extra));
+        if (!args.contains("--scheme")) {
+            args.addAll(List.of("--scheme", "halp"));
+        }
         JobOptions options = new JobOptions();
         new CommandLine(options).parseArgs(args.toArray(String[]::new));
         options.validate();
