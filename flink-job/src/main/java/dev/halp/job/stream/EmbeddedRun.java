@@ -181,24 +181,32 @@ public final class EmbeddedRun {
         return held;
     }
 
+    /** Warm-up frames before the cameras start: the first ones run cold (JIT, the engine's first shapes). */
+    static final int WARM_UP_FRAMES = 3;
+
     /**
-     * Uncounted frames through the whole pipeline, so the cameras start on a warm job. Sent again every 5 s:
-     * a source that starts at the latest offsets may begin after the first one was written.
+     * Uncounted frames through the whole pipeline, one after the other, so the cameras start on a warm job
+     * whose edge servers have reported warm speeds. Each is a probe frame (its sequence a multiple of
+     * {@code --probe-every}), so it goes to every secondary even if a cold one was rescued and marked silent.
+     * A frame is sent again after 5 s without a result: a source that starts at the latest offsets may begin
+     * after the first one was written.
      */
     private void warmUp(ResultsWatcher watcher, JobClient job) throws Exception {
         long until = System.currentTimeMillis() + 180_000;
         long nextSend = 0;
+        int seen = 0;
         try (CameraSimulator sim = simulator()) {
-            for (long n = 0; !watcher.warmedUp() && !stop && System.currentTimeMillis() < until
+            for (long n = 0; watcher.warmUps() < WARM_UP_FRAMES && !stop && System.currentTimeMillis() < until
                     && !job.getJobStatus().get().isGloballyTerminalState(); ) {
-                if (System.currentTimeMillis() >= nextSend) {
-                    sim.send(sim.frame(ResultsWatcher.WARM_UP, n++, System.currentTimeMillis(), 0));
+                if (System.currentTimeMillis() >= nextSend || watcher.warmUps() > seen) {
+                    seen = watcher.warmUps();
+                    sim.send(sim.frame(ResultsWatcher.WARM_UP, n++ * options.probeEvery, System.currentTimeMillis(), 0));
                     nextSend = System.currentTimeMillis() + 5_000;
                 }
                 watcher.poll(Duration.ofMillis(200));
             }
         }
-        out.println(watcher.warmedUp() ? "pipeline warm: starting the cameras" : "no warm-up result: starting anyway");
+        out.println(watcher.warmUps() > 0 ? "pipeline warm: starting the cameras" : "no warm-up result: starting anyway");
     }
 
     private CameraSimulator simulator() {

@@ -87,7 +87,7 @@ public final class HalpJob {
         }
         SingleOutputStreamOperator<RowsMessage> split = frames
                 .keyBy(f -> 0, org.apache.flink.api.common.typeinfo.Types.INT)
-                .connect(signals.broadcast(Health.SILENT, Health.MS_PER_ROW, Health.PREDICTION_BIAS, Health.SPEED_AT))
+                .connect(signals.broadcast(Health.states()))
                 .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured,
                         o.batchSize, o.batchLingerMs).withInputForRescue(o.rescueMargin() > 0)
                         .withProbeEvery(o.probeEvery).withAdaptiveShares(o.adaptive)

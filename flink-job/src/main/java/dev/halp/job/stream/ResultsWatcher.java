@@ -37,7 +37,7 @@ final class ResultsWatcher implements AutoCloseable {
     private long met;
     private long missed;
     private long deadLetters;
-    private boolean warmedUp;
+    private int warmUps;
 
     /** Camera id of the frame that warms the pipeline up; not counted. */
     static final String WARM_UP = "warm-up";
@@ -66,7 +66,7 @@ final class ResultsWatcher implements AutoCloseable {
             }
             ResultRecord r = Json.read(rec.value(), ResultRecord.class);
             if (WARM_UP.equals(r.cameraId)) {
-                warmedUp = true;
+                warmUps++;
                 continue;
             }
             all.add(r);
@@ -102,8 +102,9 @@ final class ResultsWatcher implements AutoCloseable {
         return on.isEmpty() ? "local" : r.scheme + " on " + String.join(", ", on);
     }
 
-    boolean warmedUp() {
-        return warmedUp;
+    /** Warm-up frames that came back (result or miss). */
+    int warmUps() {
+        return warmUps;
     }
 
     long met() {

@@ -56,7 +56,9 @@ public final class StreamingJob {
         // and the edge servers' own measurements of their speed (published the moment they know)
         SingleOutputStreamOperator<Observation> observations = null;
         if (o.needsSpeedReports()) {
-            observations = env.fromSource(KafkaConnectors.observationSource(o.bootstrap, o.feedbackTopic, o.groupId + "-speed"),
+            observations = env.fromSource(KafkaConnectors.observationSource(o.bootstrap, o.feedbackTopic, o.groupId + "-speed",
+                            // from when the job was built: measurements made before its source started count
+                            System.currentTimeMillis()),
                     WatermarkStrategy.<Observation>forBoundedOutOfOrderness(Duration.ZERO)
                             .withTimestampAssigner((r, ts) -> r.atMillis).withIdleness(Duration.ofSeconds(1)),
                     "observations (feedback)").uid("observation-source").setParallelism(1);

@@ -53,17 +53,27 @@ public final class KafkaConnectors {
         return jsonSource(bootstrap, topic, groupId, ResultRecord.class);
     }
 
-    /** The edge servers' observations, read back by the split; from the latest offset, unparsable ones skipped. */
-    public static KafkaSource<Observation> observationSource(String bootstrap, String topic, String groupId) {
-        return jsonSource(bootstrap, topic, groupId, Observation.class);
+    /**
+     * The edge servers' observations, read back by the split, from those written at {@code sinceMillis} on
+     * (the source may start after the job's first frames were measured: a warm-up frame's speeds count);
+     * unparsable ones skipped.
+     */
+    public static KafkaSource<Observation> observationSource(String bootstrap, String topic, String groupId,
+                                                             long sinceMillis) {
+        return jsonSource(bootstrap, topic, groupId, Observation.class, OffsetsInitializer.timestamp(sinceMillis));
     }
 
     private static <T> KafkaSource<T> jsonSource(String bootstrap, String topic, String groupId, Class<T> type) {
+        return jsonSource(bootstrap, topic, groupId, type, OffsetsInitializer.latest());
+    }
+
+    private static <T> KafkaSource<T> jsonSource(String bootstrap, String topic, String groupId, Class<T> type,
+                                                 OffsetsInitializer from) {
         return KafkaSource.<T>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopics(topic)
                 .setGroupId(groupId)
-                .setStartingOffsets(OffsetsInitializer.latest())
+                .setStartingOffsets(from)
                 .setDeserializer(new org.apache.flink.connector.kafka.source.reader.deserializer
                         .KafkaRecordDeserializationSchema<T>() {
                     @Override

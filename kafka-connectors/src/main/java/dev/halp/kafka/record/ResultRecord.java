@@ -26,11 +26,15 @@ public class ResultRecord {
     public double latencyMs;
     /** Milliseconds from the split to this record (the host's clock). */
     public double afterSplitMs;
+    /** Of the host's {@code computeMs}, the merge's part: the head (and any rows it rescued). */
+    public double headMs;
     /**
      * When the split predicted this frame would finish under the plan it chose (the host's clock, comparable
      * with {@code completionMillis}); 0 when it had no prediction yet (nothing measured).
      */
     public long predictedFinishMillis;
+    /** Of that prediction, the wait behind the frames admitted before it and not finished then. */
+    public long predictedWaitMs;
     /** The scheme of the plan this frame ran with ({@code local}, {@code modnn}, {@code halp}); {@code plan} lists its pieces. */
     public String scheme;
     public String model;

@@ -196,6 +196,11 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         long now = now(ctx);
         if (now > deadline) {
             shed.inc(view.sends.size()); // the merge has reported the miss: sending would only load the links
+            if (last) {
+                // what it computed is still a measurement of its speed (without the way out, which it skips)
+                reports.measured(p.parts[0], timings.computeMs[me] + timings.linkMs[me], timings.rowsComputed[me])
+                        .ifPresent(o -> ctx.output(OBSERVATIONS, o));
+            }
             return;
         }
         List<RowsMessage> sends = new ArrayList<>();

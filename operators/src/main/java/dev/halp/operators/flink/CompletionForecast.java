@@ -5,11 +5,15 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * When a frame would finish under a plan, from what the job has measured: each participant starts the frame
- * when it is free (the predicted end of the frames already admitted to it, or now), works its planned rows
- * at its measured milliseconds per row (compute, plus link time for a secondary), and the frame finishes when
- * the last of them does, plus the scheme's learned bias (how much later than predicted met frames of that
- * scheme finished: the head, the merge and the hops, which rows do not model).
+ * When a frame would finish under a plan, from what the job has measured. Its service: every participant
+ * works its planned rows at its measured milliseconds per row (compute, plus link time for a secondary), and
+ * the frame is done when the last of them is. Its finish: now, plus its wait behind the frames admitted
+ * before it and not finished (given by the caller), plus the service, plus the scheme's residual, learned from
+ * the job's own results: a moving average, over its recent met frames, of the time from the split to the
+ * result beyond the longest participant's own compute and link time and the wait predicted for it. That is the
+ * head, the merge and the hops, which rows do not model, and what the wait's model misses. Measured in
+ * hindsight from each frame's own timings, it does not depend on the speeds in effect when that frame was
+ * planned.
  *
  * <p>The host's speed is required; a secondary not measured yet is assumed as fast as the measured
  * secondaries on average (or the host), as the default equal-share plan assumes. Immutable.
@@ -17,38 +21,30 @@ import java.util.OptionalDouble;
 public final class CompletionForecast {
 
     private final Map<String, Double> msPerRow;
-    private final Map<String, Double> biasMs;
+    private final Map<String, Double> residualMs;
 
-    /** {@code msPerRow} by participant name; {@code biasMs} by scheme name (missing: 0). */
-    public CompletionForecast(Map<String, Double> msPerRow, Map<String, Double> biasMs) {
+    /** {@code msPerRow} by participant name; {@code residualMs} by scheme name (missing: 0). */
+    public CompletionForecast(Map<String, Double> msPerRow, Map<String, Double> residualMs) {
         this.msPerRow = Map.copyOf(msPerRow);
-        this.biasMs = Map.copyOf(biasMs);
+        this.residualMs = Map.copyOf(residualMs);
     }
 
-    /** A prediction: the frame's finish, and when each participant would be free again (now if unused). */
-    public record Prediction(long finishMillis, long[] freeAtMillis) {
-    }
-
-    /** Empty until the host's speed is known. {@code busyUntil}: per participant number, when it is free. */
-    public Optional<Prediction> predict(String scheme, int[] rows, long now, long[] busyUntil) {
+    /**
+     * Empty until the host's speed is known; otherwise the predicted finish on the host's clock, for a frame
+     * that first waits {@code waitMs} behind the frames admitted before it.
+     */
+    public Optional<Long> predict(String scheme, int[] rows, long now, long waitMs) {
         Double host = msPerRow.get(Participants.name(0));
         if (host == null || host <= 0) {
             return Optional.empty();
         }
         double assumed = secondariesMean().orElse(host);
-        long[] free = new long[rows.length];
-        long last = now;
+        double service = 0;
         for (int p = 0; p < rows.length; p++) {
-            long start = Math.max(now, p < busyUntil.length ? busyUntil[p] : now);
-            if (rows[p] == 0) {
-                free[p] = start;
-                continue;
-            }
             double ms = p == 0 ? host : msPerRow.getOrDefault(Participants.name(p), assumed);
-            free[p] = start + Math.round(rows[p] * ms);
-            last = Math.max(last, free[p]);
+            service = Math.max(service, rows[p] * ms);
         }
-        return Optional.of(new Prediction(last + Math.round(biasMs.getOrDefault(scheme, 0.0)), free));
+        return Optional.of(now + waitMs + Math.round(Math.max(0, service + residualMs.getOrDefault(scheme, 0.0))));
     }
 
     private OptionalDouble secondariesMean() {
@@ -58,6 +54,6 @@ public final class CompletionForecast {
 
     @Override
     public String toString() {
-        return "speeds " + msPerRow + ", bias " + biasMs;
+        return "speeds " + msPerRow + ", residuals " + residualMs;
     }
 }

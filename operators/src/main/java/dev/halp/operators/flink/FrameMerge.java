@@ -212,6 +212,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         for (int i = 0; i < records.size(); i++) {
             ResultRecord r = records.get(i);
             r.es.get("host").computeMs += ms;
+            r.headMs = ms;
             r.rescued = rescued;
             r.bitExact = model.exactSlices().enabled();
             Results.setOutput(r, scores[i]);

@@ -13,8 +13,9 @@ import dev.halp.partitioner.rf.RowRange;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -65,8 +66,13 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     private long predictedLateMarginMs = -1;
 
     private transient ListState<Waiting> batch;
-    /** Per participant number: when the frames admitted so far are predicted to leave it free. */
-    private transient ValueState<long[]> busyUntil;
+    /**
+     * Frames admitted and not finished yet (the results say when): frame key to its deadline, the
+     * participants it loads ({@link PlanChooser#heavy}) and its predicted finish (0: none).
+     */
+    private transient MapState<String, long[]> inFlight;
+    static final MapStateDescriptor<String, long[]> IN_FLIGHT =
+            new MapStateDescriptor<>("in-flight", Types.STRING, TypeInformation.of(long[].class));
     private transient JobPlans plans;
     private transient PlanChooser chooser;
     private transient Counter framesIn;
@@ -106,10 +112,23 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
 
     @Override
     public void processBroadcastElement(Health h, Context ctx, Collector<RowsMessage> out) throws Exception {
-        if (h.scheme != null) {
-            var bias = ctx.getBroadcastState(Health.PREDICTION_BIAS);
-            Double old = bias.get(h.scheme);
-            bias.put(h.scheme, (old == null ? 0 : old) + biasStep(h.predictionErrorMs, h.predictedMs));
+        if (h.doneFrame != null) {
+            ctx.applyToKeyedState(IN_FLIGHT, (key, state) -> state.remove(h.doneFrame));
+            if (h.scheme != null) {
+                var residual = ctx.getBroadcastState(Health.RESIDUAL);
+                Double old = residual.get(h.scheme);
+                residual.put(h.scheme, old == null ? h.residualMs : 0.7 * old + 0.3 * h.residualMs);
+                var pace = ctx.getBroadcastState(Health.PACE);
+                Double work = pace.get("work");
+                pace.put("work", work == null ? h.workMs : 0.7 * work + 0.3 * h.workMs);
+                Double last = pace.get("last");
+                Double interval = pace.get("interval");
+                double gap = last == null ? -1 : h.atMillis - last;
+                if (h.queued && gap > 0) {
+                    pace.put("interval", interval == null ? gap : 0.7 * interval + 0.3 * gap);
+                }
+                pace.put("last", (double) Math.max(h.atMillis, last == null ? 0 : last.longValue()));
+            }
             return;
         }
         var speed = ctx.getBroadcastState(Health.MS_PER_ROW);
@@ -130,17 +149,6 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             // it computed rows of a later frame: answering again (a bare lower bound proves nothing)
             silent.remove(h.participant);
         }
-    }
-
-    /**
-     * How far one met frame's error moves its scheme's bias (the prediction included the bias in effect then):
-     * part of the error, but at most a tenth of the predicted time (plus 5 ms), so that the frames caught by a
-     * change of speed, which the speed reports account for, do not swamp what the bias is for (the head, the
-     * merge, the hops).
-     */
-    static double biasStep(double errorMs, double predictedMs) {
-        double limit = 0.1 * Math.max(0, predictedMs) + 5;
-        return Math.max(-limit, Math.min(limit, 0.3 * errorMs));
     }
 
     /**
@@ -166,7 +174,7 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         chooser = new PlanChooser(scheme, model, secondaries, configured, probeEvery, Math.max(0, predictedLateMarginMs),
                 plans);
         batch = getRuntimeContext().getListState(new ListStateDescriptor<>("batch", TypeInformation.of(Waiting.class)));
-        busyUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("busy-until", long[].class));
+        inFlight = getRuntimeContext().getMapState(IN_FLIGHT);
         framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
         shed = getRuntimeContext().getMetricGroup().counter("shedFrames");
@@ -239,10 +247,18 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         FrameRecord f = frames.get(0).frame;
         int n = frames.size();
         long now = ctx.timerService().currentProcessingTime();
-        long[] busy = busyUntil.value() == null ? new long[secondaries + 1] : busyUntil.value();
         long deadline = frames.stream().mapToLong(x -> x.deadlineMillis).min().orElseThrow();
-        PlanChooser.Choice choice = chooser.choose(f.height, f.width, f.sequence, n, now, deadline, live(ctx), busy);
+        List<long[]> loaded = stillInFlight(now);
+        double pace = paceMs(ctx);
+        PlanChooser.Choice choice = chooser.choose(f.height, f.width, f.sequence, n, now,
+                rows -> waitMs(loaded, PlanChooser.heavy(rows), pace, now), deadline, live(ctx));
         PlanSpec spec = choice.spec();
+        if (System.getenv("HALP_DEBUG_SPLIT") != null) {
+            System.err.println("DEBUG split " + f.cameraId + "#" + f.sequence + " at " + now + " live " + live(ctx)
+                    + " silent " + ctx.getBroadcastState(Health.SILENT).immutableEntries()
+                    + " speedAt " + ctx.getBroadcastState(Health.SPEED_AT).immutableEntries()
+                    + " -> " + chooser.describe(spec) + " " + choice.candidates());
+        }
         SegmentPlan plan = plans.plan(spec);
         byte[] pixels = new byte[n * 3 * f.height * f.width];
         for (int i = 0; i < n; i++) {
@@ -267,7 +283,10 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         header.timings = timings;
         header.sentAt(now, header.deadlineMillis);
         header.splitMillis = now;
-        choice.prediction().ifPresent(p -> header.predictedFinishMillis = p.finishMillis());
+        choice.prediction().ifPresent(p -> {
+            header.predictedFinishMillis = p;
+            header.predictedWaitMs = choice.waitMs();
+        });
         if (predictedLateMarginMs >= 0 && header.predictedFinishMillis > header.deadlineMillis + predictedLateMarginMs) {
             header.shedReason = String.format("shed: predicted late (%s predicted to finish %d ms after the deadline;"
                     + " candidates: %s)", chooser.describe(spec), header.predictedFinishMillis - header.deadlineMillis,
@@ -284,9 +303,8 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             shed.inc(n); // too late already: computing it would only delay the frames behind it
             return;
         }
-        if (choice.prediction().isPresent()) {
-            busyUntil.update(choice.prediction().get().freeAtMillis());
-        }
+        inFlight.put(header.frameKey(), new long[] {header.deadlineMillis, PlanChooser.heavy(chooser.rows(spec)),
+                header.predictedFinishMillis});
         List<RowsMessage> messages = new ArrayList<>();
         for (Map.Entry<Integer, List<RowRange>> e : needsOfBlockZero(plan).entrySet()) {
             for (RowRange r : RowRanges.union(e.getValue())) {
@@ -302,12 +320,64 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         messages.forEach(out::collect);
     }
 
-    /** What the broadcast state says now: silent secondaries, speeds, prediction biases, adaptive shares. */
+    /**
+     * How long each frame admitted and not finished holds a new one back that loads a participant it loads: the
+     * interval at which the pipeline has been delivering frames under load (until measured: the recent frames'
+     * longest participant work); 0 before anything is known.
+     */
+    private static double paceMs(ReadOnlyContext ctx) throws Exception {
+        var pace = ctx.getBroadcastState(Health.PACE);
+        Double ms = pace.contains("interval") ? pace.get("interval") : pace.get("work");
+        return ms == null ? 0 : ms;
+    }
+
+    /**
+     * The participants each frame in flight loads. A frame still in flight long after its deadline is
+     * forgotten (its result was lost to the split).
+     */
+    private List<long[]> stillInFlight(long now) throws Exception {
+        List<String> gone = new ArrayList<>();
+        List<long[]> loaded = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : inFlight.entries()) {
+            if (e.getValue()[0] + deadlineMs < now) {
+                gone.add(e.getKey());
+            } else {
+                loaded.add(e.getValue());
+            }
+        }
+        for (String key : gone) {
+            inFlight.remove(key);
+        }
+        return loaded;
+    }
+
+    /**
+     * The wait of a new frame that loads {@code heavy}: each frame in flight that loads one of the same
+     * participants holds it back by {@code paceMs}, and one overdue (past its predicted finish) shows that
+     * its participants are slower now than measured: the new frame waits at least as long as it is overdue.
+     */
+    static long waitMs(List<long[]> inFlight, long heavy, double paceMs, long now) {
+        long sharing = 0;
+        long overdue = 0;
+        for (long[] f : inFlight) {
+            if ((f[1] & heavy) != 0) {
+                sharing++;
+                overdue = f[2] > 0 ? Math.max(overdue, now - f[2]) : overdue;
+            }
+        }
+        return Math.round(paceMs * sharing) + overdue;
+    }
+
+    /** What the broadcast state says now: silent secondaries, speeds, residuals, adaptive shares. */
     private PlanChooser.Live live(ReadOnlyContext ctx) throws Exception {
         java.util.Set<Integer> silent = new java.util.TreeSet<>();
         var silentState = ctx.getBroadcastState(Health.SILENT);
+        var reportedAt = ctx.getBroadcastState(Health.SPEED_AT);
         for (int i = 0; i < secondaries; i++) {
-            if (silentState.contains(Participants.name(i + 1))) {
+            String name = Participants.name(i + 1);
+            Long reported = reportedAt.get(name);
+            // a secondary that reported on its own since it was marked silent is alive (it was slow, not gone)
+            if (silentState.contains(name) && (reported == null || reported < silentState.get(name))) {
                 silent.add(i);
             }
         }
@@ -321,9 +391,9 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
                 speeds.put(e.getKey(), e.getValue());
             }
         }
-        Map<String, Double> bias = new java.util.HashMap<>();
-        ctx.getBroadcastState(Health.PREDICTION_BIAS).immutableEntries().forEach(e -> bias.put(e.getKey(), e.getValue()));
-        return new PlanChooser.Live(silent, speeds, bias, adaptive ? shares(ctx) : null);
+        Map<String, Double> residual = new java.util.HashMap<>();
+        ctx.getBroadcastState(Health.RESIDUAL).immutableEntries().forEach(e -> residual.put(e.getKey(), e.getValue()));
+        return new PlanChooser.Live(silent, speeds, residual, adaptive ? shares(ctx) : null);
     }
 
     /**

@@ -27,12 +27,27 @@ public class Health {
             new MapStateDescriptor<>("speed-updated-at", Types.STRING, Types.LONG);
 
     /**
-     * The split's broadcast state: by scheme, how many milliseconds later than predicted its met frames finish
+     * The split's broadcast state: by scheme, how many milliseconds its met frames take beyond the rows model
      * (learned from each prediction's error; see {@link CompletionForecast}).
      */
-    public static final MapStateDescriptor<String, Double> PREDICTION_BIAS =
-            new MapStateDescriptor<>("prediction-bias-ms", Types.STRING, Types.DOUBLE);
+    public static final MapStateDescriptor<String, Double> RESIDUAL =
+            new MapStateDescriptor<>("residual-ms", Types.STRING, Types.DOUBLE);
+
+    /**
+     * The split's broadcast state: how long each frame admitted before a new one holds it back. Entry
+     * {@code "interval"}: the time between the results of frames that had to wait (moving average), what the
+     * pipeline delivers under load; entry {@code "work"}: until that is known, the longest compute plus link
+     * time of one participant in recent met frames; entry {@code "last"}: the last computed frame's finish.
+     */
+    public static final MapStateDescriptor<String, Double> PACE =
+            new MapStateDescriptor<>("pace-ms", Types.STRING, Types.DOUBLE);
     static final String FRAME = "frame";
+
+    /** Every broadcast state of the split, for {@code broadcast(...)}. */
+    @SuppressWarnings("unchecked")
+    public static MapStateDescriptor<String, ?>[] states() {
+        return new MapStateDescriptor[] {SILENT, MS_PER_ROW, SPEED_AT, RESIDUAL, PACE};
+    }
 
     public String participant;
     public boolean silent;
@@ -41,13 +56,18 @@ public class Health {
     public double msPerRow;
     /** A lower bound instead of a measurement (a frame that reached the secondary too late); 0 when none. */
     public double msPerRowAtLeast;
+    /** A frame that ended (participant {@code "frame"}): its key; null for other signals. */
+    public String doneFrame;
     /**
-     * A met frame's actual minus predicted finish (participant {@code "frame"}, its plan's scheme in
-     * {@code scheme}); only when {@code scheme} is set.
+     * A met frame's time beyond its participants' own work and its predicted wait (participant
+     * {@code "frame"}, its plan's scheme in {@code scheme}): from the split to its result, less the longest
+     * compute plus link time of one participant (the host's without the head) in {@code workMs}, less the wait
+     * predicted for it; only when {@code scheme} is set.
      */
-    public double predictionErrorMs;
-    /** What was predicted for that frame: milliseconds from its split to its finish. */
-    public double predictedMs;
+    public double residualMs;
+    public double workMs;
+    /** That met frame was predicted to wait behind others: the pipeline was busy when it finished. */
+    public boolean queued;
     public String scheme;
 
 
@@ -64,13 +84,18 @@ public class Health {
     public static class FromResults implements FlatMapFunction<ResultRecord, Health> {
         @Override
         public void flatMap(ResultRecord r, Collector<Health> out) {
-            if (ResultRecord.MET.equals(r.status) && r.predictedFinishMillis > 0) {
-                Health h = new Health(FRAME, false, r.completionMillis);
-                h.scheme = r.scheme;
-                h.predictionErrorMs = r.completionMillis - r.predictedFinishMillis;
-                h.predictedMs = r.predictedFinishMillis - (r.completionMillis - Math.round(r.afterSplitMs));
-                out.collect(h);
+            Health done = new Health(FRAME, false, r.completionMillis);
+            done.doneFrame = r.cameraId + "#" + r.sequence;
+            if (ResultRecord.MET.equals(r.status) && r.afterSplitMs > 0 && r.rescued == null) {
+                done.scheme = r.scheme;
+                for (var e : r.es.entrySet()) {
+                    double head = e.getKey().equals("host") ? r.headMs : 0;
+                    done.workMs = Math.max(done.workMs, e.getValue().computeMs - head + e.getValue().linkMs);
+                }
+                done.residualMs = r.afterSplitMs - done.workMs - r.predictedWaitMs;
+                done.queued = r.predictedWaitMs > 0;
             }
+            out.collect(done);
             if (r.rescued != null) {
                 r.rescued.stream().filter(p -> !p.equals("host"))
                         .forEach(p -> out.collect(new Health(p, true, r.completionMillis)));

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 
 /**
  * Which plan a frame gets, and when it is predicted to finish under it.
@@ -20,8 +21,8 @@ import java.util.TreeSet;
  * not silent, for every {@code k}; the earliest predicted finish wins (ties: the candidate listed first, Local
  * then fewer secondaries, which loads fewer servers). Until the host's speed is measured it uses HALP with
  * every secondary. Every {@code probeEvery}-th frame is a probe: it uses every secondary, silent and slow ones
- * included, so one left out is measured again and put back once it is fast; but not when the probe is
- * predicted to miss the deadline that the best candidate meets. A speed not updated for
+ * included, so one left out is measured again and put back once it is fast; but only when the probe is
+ * predicted to finish with a quarter of the frame's time to spare (or when no candidate meets the deadline). A speed not updated for
  * {@link #STALE_AFTER_MS} is forgotten (the split assumes the secondaries' mean), so a secondary left out for
  * long is tried again even under deadlines too tight to probe it. Not thread-safe (one per split).
  */
@@ -46,12 +47,15 @@ final class PlanChooser {
     private final PlannedRows rows;
     private final BoundedCache<String, PlanSpec> specs = new BoundedCache<>("split plan specs", MAX_SPECS);
 
-    /** What the split knows now: silent secondaries (indices), speeds by participant, biases by scheme. */
-    record Live(Set<Integer> silent, Map<String, Double> msPerRow, Map<String, Double> biasMs, double[] shares) {
+    /**
+     * What the split knows now: silent secondaries (indices), speeds (compute plus link) by participant,
+     * residuals by scheme, adaptive shares (or null).
+     */
+    record Live(Set<Integer> silent, Map<String, Double> msPerRow, Map<String, Double> residualMs, double[] shares) {
     }
 
     /** The chosen plan; {@code prediction} empty when nothing could be predicted yet. */
-    record Choice(PlanSpec spec, Optional<CompletionForecast.Prediction> prediction, String candidates) {
+    record Choice(PlanSpec spec, Optional<Long> prediction, long waitMs, String candidates) {
     }
 
     /** {@code lateMarginMs}: a frame predicted to finish within this after its deadline still counts as meeting it. */
@@ -71,13 +75,17 @@ final class PlanChooser {
         return sequence % probeEvery == 0;
     }
 
-    /** The plan for a batch of {@code batch} frames of {@code height x width} with sequence {@code sequence}. */
-    Choice choose(int height, int width, long sequence, int batch, long now, long deadline, Live live,
-                  long[] busyUntil) {
-        CompletionForecast forecast = new CompletionForecast(live.msPerRow(), live.biasMs());
+    /**
+     * The plan for a batch of {@code batch} frames of {@code height x width} with sequence {@code sequence};
+     * {@code waitMs} says how long a frame would wait behind the frames admitted before it, given which
+     * participants compute how many rows of it.
+     */
+    Choice choose(int height, int width, long sequence, int batch, long now, ToLongFunction<int[]> waitMs,
+                  long deadline, Live live) {
+        CompletionForecast forecast = new CompletionForecast(live.msPerRow(), live.residualMs());
         if (!scheme.equals("auto")) {
             PlanSpec spec = fixed(height, width, isProbe(sequence) ? Set.of() : live.silent(), live.shares());
-            return new Choice(spec, predict(forecast, spec, batch, now, busyUntil), spec.scheme);
+            return choice(forecast, spec, batch, now, waitMs, spec.scheme);
         }
         List<Integer> usable = new ArrayList<>();
         Set<Integer> everyone = new TreeSet<>();
@@ -89,7 +97,7 @@ final class PlanChooser {
         }
         if (live.msPerRow().get(Participants.name(0)) == null) {
             PlanSpec all = halpOn(height, width, new TreeSet<>(usable), live.shares());
-            return new Choice(all, Optional.empty(), "halp on every secondary (nothing measured yet)");
+            return new Choice(all, Optional.empty(), 0, "halp on every secondary (nothing measured yet)");
         }
         double assumed = live.msPerRow().getOrDefault(Participants.name(0), 1.0);
         usable.sort(Comparator.comparingDouble(i -> live.msPerRow().getOrDefault(Participants.name(i + 1), assumed)));
@@ -101,22 +109,29 @@ final class PlanChooser {
         Choice best = null;
         StringBuilder seen = new StringBuilder();
         for (PlanSpec c : candidates) {
-            var p = predict(forecast, c, batch, now, busyUntil);
+            Choice next = choice(forecast, c, batch, now, waitMs, "");
+            var p = next.prediction();
             seen.append(seen.length() == 0 ? "" : ", ").append(describe(c)).append(' ')
-                    .append(p.map(x -> (x.finishMillis() - now) + " ms").orElse("?"));
-            if (best == null || p.isPresent() && p.get().finishMillis() < best.prediction().get().finishMillis()) {
-                best = new Choice(c, p, "");
+                    .append(p.map(x -> (x - now) + " ms").orElse("?"));
+            if (best == null || p.isPresent() && p.get() < best.prediction().get()) {
+                best = next;
             }
         }
         if (isProbe(sequence)) {
             PlanSpec all = halpOn(height, width, everyone, live.shares());
-            var p = predict(forecast, all, batch, now, busyUntil);
-            boolean bestMeets = best.prediction().get().finishMillis() <= deadline + lateMarginMs;
-            if (!bestMeets || p.get().finishMillis() <= deadline + lateMarginMs) {
-                return new Choice(all, p, seen + "; probe: " + describe(all));
+            Choice probe = choice(forecast, all, batch, now, waitMs, seen + "; probe: " + describe(all));
+            boolean bestMeets = best.prediction().get() <= deadline + lateMarginMs;
+            // a probe risks the frame on a secondary that may still be slow: only with a quarter of the time to spare
+            if (!bestMeets || probe.prediction().get() <= deadline - (deadline - now) / 4) {
+                return probe;
             }
         }
-        return new Choice(best.spec(), best.prediction(), seen.toString());
+        return new Choice(best.spec(), best.prediction(), best.waitMs(), seen.toString());
+    }
+
+    /** Rows per participant under {@code spec}, for one frame. */
+    int[] rows(PlanSpec spec) {
+        return rows.of(spec);
     }
 
     /** "local", or "halp on secondary_0, secondary_1". */
@@ -134,13 +149,28 @@ final class PlanChooser {
         return spec.scheme + " on " + (on.isEmpty() ? "the host" : String.join(", ", on));
     }
 
-    private Optional<CompletionForecast.Prediction> predict(CompletionForecast forecast, PlanSpec spec, int batch,
-                                                            long now, long[] busyUntil) {
+    private Choice choice(CompletionForecast forecast, PlanSpec spec, int batch, long now, ToLongFunction<int[]> waitMs,
+                          String candidates) {
         int[] planned = rows.of(spec).clone();
+        long wait = waitMs.applyAsLong(planned);
         for (int p = 0; p < planned.length; p++) {
             planned[p] *= batch; // speeds are per row of one frame
         }
-        return forecast.predict(spec.scheme, planned, now, busyUntil);
+        return new Choice(spec, forecast.predict(spec.scheme, planned, now, wait), wait, candidates);
+    }
+
+    /**
+     * The participants a frame loads: the secondaries that compute rows of it (bits {@code 1..}), or, for a
+     * frame the host computes alone, the host (bit 0). HALP's host computes only thin zones.
+     */
+    static long heavy(int[] rows) {
+        long mask = 0;
+        for (int p = 1; p < rows.length; p++) {
+            if (rows[p] > 0) {
+                mask |= 1L << p;
+            }
+        }
+        return mask == 0 ? 1L : mask;
     }
 
     private PlanSpec local(int height, int width) {

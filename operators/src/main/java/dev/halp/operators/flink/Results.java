@@ -50,6 +50,7 @@ public final class Results {
         r.latencyMs = now - first.captureMillis;
         r.afterSplitMs = first.splitMillis > 0 ? now - first.splitMillis : 0;
         r.predictedFinishMillis = first.predictedFinishMillis;
+        r.predictedWaitMs = first.predictedWaitMs;
         r.scheme = first.plan.scheme;
         r.model = first.plan.model;
         r.height = first.plan.height;

@@ -30,6 +30,8 @@ public class RowsMessage {
     public String shedReason;
     /** When the split predicted the frame would finish, on the host's clock; 0 when it could not predict yet. */
     public long predictedFinishMillis;
+    /** Of that prediction, the wait behind the frames admitted before it and not finished yet. */
+    public long predictedWaitMs;
     /** When it was sent, on the sender's clock. */
     public long sentAtMillis;
     /** Time left to the frame's deadline when it was sent, by the sender's clock. */
@@ -169,6 +171,7 @@ public class RowsMessage {
         m.deadlineMillis = frame.deadlineMillis;
         m.splitMillis = frame.splitMillis;
         m.predictedFinishMillis = frame.predictedFinishMillis;
+        m.predictedWaitMs = frame.predictedWaitMs;
         m.plan = frame.plan;
         m.block = block;
         m.from = from;

@@ -38,6 +38,7 @@ final class SpeedReports {
         return block == plannedRows.lastBlock(frame.plan, me);
     }
 
+    /** {@code ms}: compute plus link time on the frame. */
     Optional<Observation> measured(RowsMessage frame, double ms, int rowsComputed) {
         return rowsComputed > 0
                 ? Optional.of(Observation.measured(Participants.name(me), frame.cameraId, frame.sequence,
