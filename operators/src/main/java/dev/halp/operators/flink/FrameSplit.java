@@ -117,7 +117,9 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             if (h.scheme != null) {
                 var residual = ctx.getBroadcastState(Health.RESIDUAL);
                 Double old = residual.get(h.scheme);
-                residual.put(h.scheme, old == null ? h.residualMs : 0.7 * old + 0.3 * h.residualMs);
+                // well under the average: the first warm frames after cold ones (a scheme not chosen learns nothing)
+                boolean warmer = old == null || h.residualMs < old / 2;
+                residual.put(h.scheme, warmer ? h.residualMs : 0.7 * old + 0.3 * h.residualMs);
                 var pace = ctx.getBroadcastState(Health.PACE);
                 Double work = pace.get("work");
                 pace.put("work", work == null ? h.workMs : 0.7 * work + 0.3 * h.workMs);
@@ -253,12 +255,6 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         PlanChooser.Choice choice = chooser.choose(f.height, f.width, f.sequence, n, now,
                 rows -> waitMs(loaded, PlanChooser.heavy(rows), pace, now), deadline, live(ctx));
         PlanSpec spec = choice.spec();
-        if (System.getenv("HALP_DEBUG_SPLIT") != null) {
-            System.err.println("DEBUG split " + f.cameraId + "#" + f.sequence + " at " + now + " live " + live(ctx)
-                    + " silent " + ctx.getBroadcastState(Health.SILENT).immutableEntries()
-                    + " speedAt " + ctx.getBroadcastState(Health.SPEED_AT).immutableEntries()
-                    + " -> " + chooser.describe(spec) + " " + choice.candidates());
-        }
         SegmentPlan plan = plans.plan(spec);
         byte[] pixels = new byte[n * 3 * f.height * f.width];
         for (int i = 0; i < n; i++) {

@@ -82,8 +82,8 @@ class FrameSplitTest {
     }
 
     /**
-     * Met frames' time beyond their participants' own work is averaged per scheme (0.3 per frame) and added to
-     * later predictions (a queue behind earlier frames shows here).
+     * Met frames' time beyond their participants' own work is averaged per scheme (0.3 per frame; a sample under
+     * half the average replaces it) and added to later predictions.
      */
     @Test
     void theResidualOfMetFramesMovesLaterPredictions() throws Exception {
@@ -94,7 +94,9 @@ class FrameSplitTest {
         Health late = new Health(Health.FRAME, false, 0);
         late.scheme = "halp";
         late.doneFrame = "cam#100";
-        late.residualMs = 100;
+        late.residualMs = 400; // a cold frame
+        harness.processBroadcastElement(late, 0);
+        late.residualMs = 100; // under half the average: replaces it
         harness.processBroadcastElement(late, 0);
         late.residualMs = 200;
         harness.processBroadcastElement(late, 0);
