@@ -250,6 +250,9 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         if (absent.stream().anyMatch(p -> now - lastHeard.getOrDefault(p, heardBefore) < rescueMarginMs)) {
             return; // behind, not gone: the deadline timer decides
         }
+        if (input.predictedFinishMillis > 0 && now < input.predictedFinishMillis) {
+            return; // predicted to finish later than this (waiting its turn under load), not overdue: not abandoned
+        }
         long t0 = System.nanoTime();
         RowStore store = new RowStore();
         list.forEach(p -> store.put(p.rows(), p.tensor()));

@@ -114,6 +114,12 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     public void processBroadcastElement(Health h, Context ctx, Collector<RowsMessage> out) throws Exception {
         if (h.doneFrame != null) {
             ctx.applyToKeyedState(IN_FLIGHT, (key, state) -> state.remove(h.doneFrame));
+            if (!Double.isNaN(h.errorMs)) {
+                var pace = ctx.getBroadcastState(Health.PACE);
+                Double typical = pace.get("error");
+                double e = Math.abs(h.errorMs);
+                pace.put("error", typical == null ? e : 0.7 * typical + 0.3 * e);
+            }
             if (h.scheme != null) {
                 var residual = ctx.getBroadcastState(Health.RESIDUAL);
                 Double old = residual.get(h.scheme);
@@ -283,10 +289,13 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             header.predictedFinishMillis = p;
             header.predictedWaitMs = choice.waitMs();
         });
-        if (predictedLateMarginMs >= 0 && header.predictedFinishMillis > header.deadlineMillis + predictedLateMarginMs) {
-            header.shedReason = String.format("shed: predicted late (%s predicted to finish %d ms after the deadline;"
-                    + " candidates: %s)", chooser.describe(spec), header.predictedFinishMillis - header.deadlineMillis,
-                    choice.candidates());
+        long typicalError = Math.round(ctx.getBroadcastState(Health.PACE).contains("error")
+                ? ctx.getBroadcastState(Health.PACE).get("error") : 0);
+        if (predictedLateMarginMs >= 0 && header.predictedFinishMillis > 0
+                && header.predictedFinishMillis + typicalError > header.deadlineMillis + predictedLateMarginMs) {
+            header.shedReason = String.format("shed: predicted late (%s predicted to finish %d ms after the deadline,"
+                    + " give or take the recent error of %d ms; candidates: %s)", chooser.describe(spec),
+                    header.predictedFinishMillis - header.deadlineMillis, typicalError, choice.candidates());
         }
         if (attachInput) {
             // the pixels as they came, not the float32 tensor: the announcement sits in the merge's state (and
@@ -348,20 +357,19 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     }
 
     /**
-     * The wait of a new frame that loads {@code heavy}: each frame in flight that loads one of the same
-     * participants holds it back by {@code paceMs}, and one overdue (past its predicted finish) shows that
-     * its participants are slower now than measured: the new frame waits at least as long as it is overdue.
+     * The wait of a new frame that loads {@code heavy}: each frame in flight holds it back by {@code paceMs}
+     * (they all pass the host's split, merge and head, and on shared machines its cores), and one overdue (past
+     * its predicted finish) that loads one of the same participants shows that they are slower now than
+     * measured: the new frame waits at least as long as it is overdue.
      */
     static long waitMs(List<long[]> inFlight, long heavy, double paceMs, long now) {
-        long sharing = 0;
         long overdue = 0;
         for (long[] f : inFlight) {
-            if ((f[1] & heavy) != 0) {
-                sharing++;
-                overdue = f[2] > 0 ? Math.max(overdue, now - f[2]) : overdue;
+            if ((f[1] & heavy) != 0 && f[2] > 0) {
+                overdue = Math.max(overdue, now - f[2]);
             }
         }
-        return Math.round(paceMs * sharing) + overdue;
+        return Math.round(paceMs * inFlight.size()) + overdue;
     }
 
     /** What the broadcast state says now: silent secondaries, speeds, residuals, adaptive shares. */

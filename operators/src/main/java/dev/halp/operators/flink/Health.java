@@ -37,7 +37,8 @@ public class Health {
      * The split's broadcast state: how long each frame admitted before a new one holds it back. Entry
      * {@code "interval"}: the time between the results of frames that had to wait (moving average), what the
      * pipeline delivers under load; entry {@code "work"}: until that is known, the longest compute plus link
-     * time of one participant in recent met frames; entry {@code "last"}: the last computed frame's finish.
+     * time of one participant in recent met frames; entry {@code "last"}: the last computed frame's finish;
+     * entry {@code "error"}: the recent computed frames' |actual - predicted| finish (moving average).
      */
     public static final MapStateDescriptor<String, Double> PACE =
             new MapStateDescriptor<>("pace-ms", Types.STRING, Types.DOUBLE);
@@ -66,6 +67,8 @@ public class Health {
      */
     public double residualMs;
     public double workMs;
+    /** A computed frame's actual minus predicted finish; NaN when it was not computed or had no prediction. */
+    public double errorMs = Double.NaN;
     /** That met frame was predicted to wait behind others: the pipeline was busy when it finished. */
     public boolean queued;
     public String scheme;
@@ -86,6 +89,9 @@ public class Health {
         public void flatMap(ResultRecord r, Collector<Health> out) {
             Health done = new Health(FRAME, false, r.completionMillis);
             done.doneFrame = r.cameraId + "#" + r.sequence;
+            if (r.predictedFinishMillis > 0 && r.scoresSha256 != null && r.rescued == null) {
+                done.errorMs = r.completionMillis - r.predictedFinishMillis; // computed, met or late
+            }
             if (ResultRecord.MET.equals(r.status) && r.afterSplitMs > 0 && r.rescued == null) {
                 done.scheme = r.scheme;
                 for (var e : r.es.entrySet()) {
