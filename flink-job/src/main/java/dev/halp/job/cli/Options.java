@@ -42,4 +42,25 @@ final class Options {
         }
         return file;
     }
+
+    /**
+     * Checks every {@code --video} source before anything starts (a file must exist and hold a video stream;
+     * ffmpeg must be installed) and returns the first one's frame size and rate.
+     */
+    static dev.halp.kafka.camera.VideoSource.Info videos(CommandSpec spec, java.util.List<String> videos) {
+        dev.halp.kafka.camera.VideoSource.Info first = null;
+        for (String video : videos) {
+            if (!dev.halp.kafka.camera.VideoSource.isLive(video) && !java.nio.file.Files.isRegularFile(
+                    java.nio.file.Path.of(video.startsWith("file:") ? video.substring(5) : video))) {
+                throw bad(spec, "--video", "no such file: " + video);
+            }
+            try {
+                var probed = dev.halp.kafka.camera.VideoSource.probe(video);
+                first = first == null ? probed : first;
+            } catch (java.io.IOException e) {
+                throw bad(spec, "--video", e.getMessage());
+            }
+        }
+        return first;
+    }
 }

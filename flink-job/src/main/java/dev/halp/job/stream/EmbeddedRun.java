@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,14 +25,19 @@ public final class EmbeddedRun {
 
     /** What the camera simulator publishes. */
     /** {@code sizeCycle} sizes, each {@code sizeEvery} frames long (0: one size), as the camera simulator takes them. */
+    /**
+     * What the cameras publish: {@code frames} in all (0: until stopped); synthetic frames or {@code images}
+     * from {@code cameras} cameras at {@code fps}, or the frames of {@code videos} (one camera each, at their own
+     * rate, or sampled at {@code fps} when it is positive; {@code loop}: files start again at their end).
+     */
     public record Camera(long frames, int cameras, double fps, int width, int height, Path images, int corruptEvery,
-                         int sizeCycle, int sizeEvery) {
+                         int sizeCycle, int sizeEvery, List<String> videos, boolean loop) {
         public Camera(long frames, int cameras, double fps, int width, int height, Path images) {
-            this(frames, cameras, fps, width, height, images, 0, 0, 1);
+            this(frames, cameras, fps, width, height, images, 0, 0, 1, List.of(), false);
         }
 
         public Camera(long frames, int cameras, double fps, int width, int height, Path images, int corruptEvery) {
-            this(frames, cameras, fps, width, height, images, corruptEvery, 0, 1);
+            this(frames, cameras, fps, width, height, images, corruptEvery, 0, 1, List.of(), false);
         }
     }
 
@@ -211,7 +217,8 @@ public final class EmbeddedRun {
 
     private CameraSimulator simulator() {
         return CameraSimulator.builder().setBootstrap(options.bootstrap)
-                .setTopic(options.framesTopic).optCameras(camera.cameras()).optFps(camera.fps())
+                .setTopic(options.framesTopic).optCameras(camera.cameras())
+                .optFps(camera.fps() > 0 ? camera.fps() : 1) // videos at their own rate: the warm-up's pace
                 .optSize(camera.width(), camera.height()).optImages(camera.images())
                 .optCorruptEvery(camera.corruptEvery()).optSizeCycle(camera.sizeCycle(), camera.sizeEvery()).build();
     }
@@ -219,7 +226,11 @@ public final class EmbeddedRun {
     private void publish(AtomicLong sent) {
         try (CameraSimulator sim = simulator()) {
             try {
-                sim.run(camera.frames(), sent::set);
+                if (camera.videos().isEmpty()) {
+                    sim.run(camera.frames(), sent::set);
+                } else {
+                    sim.runVideos(camera.videos(), camera.fps(), camera.loop(), camera.frames(), sent::set);
+                }
             } finally {
                 refused.set(sim.failed());
             }

@@ -92,19 +92,99 @@ public final class CameraSimulator implements AutoCloseable {
             if (corruptEvery > 0 && (sent + 1) % corruptEvery == 0) {
                 value = java.util.Arrays.copyOf(value, value.length / 2); // a truncated record, for fault runs
             }
-            String id = f.cameraId + "#" + f.sequence + " (" + f.width + "x" + f.height + ", " + value.length + " bytes)";
-            producer.send(new ProducerRecord<>(topic, null, f.captureMillis, f.cameraId.getBytes(StandardCharsets.UTF_8),
-                    value), (meta, error) -> {
-                        if (error == null) {
-                            onSent.accept(acknowledged.incrementAndGet());
-                        } else if (failed.incrementAndGet() <= 10) {
-                            System.err.println("camera: frame " + id + " not published: " + error);
-                        }
-                    });
+            publish(f, value, acknowledged, onSent);
             sent++;
         }
         producer.flush();
         return acknowledged.get();
+    }
+
+    /**
+     * Publishes the frames of video files or live streams ({@link VideoSource}), one camera per source
+     * ({@code cam-0}, {@code cam-1}, ... in the order given), each at its own rate or sampled at {@code fps}
+     * (0: the source's), until {@code frames} frames in all (0: until every source has ended). A file's capture
+     * times follow its frame interval from the moment it starts; a live stream's are the wall clock, and a live
+     * stream that fails or ends is reported and opened again after 1, 2, 4 ... up to 30 s. A file that fails is
+     * reported and its camera stops; frames sent before stay counted. Returns the frames acknowledged.
+     */
+    public long runVideos(List<String> sources, double fps, boolean loop, long frames, LongConsumer onSent)
+            throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            String camera = "cam-" + i;
+            String source = sources.get(i);
+            Thread t = new Thread(() -> publishVideo(camera, source, fps, loop, frames, taken, acknowledged, onSent),
+                    "camera-" + camera);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        try {
+            for (Thread t : threads) {
+                t.join();
+            }
+        } finally {
+            threads.forEach(Thread::interrupt);
+        }
+        producer.flush();
+        return acknowledged.get();
+    }
+
+    private void publishVideo(String camera, String source, double fps, boolean loop, long frames,
+                              java.util.concurrent.atomic.AtomicLong taken,
+                              java.util.concurrent.atomic.AtomicLong acknowledged, LongConsumer onSent) {
+        long sequence = 0;
+        long backoffMs = 1_000;
+        while (!Thread.currentThread().isInterrupted()) {
+            try (VideoSource video = new VideoSource(source, fps, loop)) {
+                VideoSource.Info info = video.info();
+                long start = System.currentTimeMillis();
+                long index = 0;
+                for (byte[] rgb = video.next(); rgb != null; rgb = video.next()) {
+                    if (frames > 0 && taken.incrementAndGet() > frames) {
+                        return;
+                    }
+                    long capture = VideoSource.isLive(source) ? System.currentTimeMillis()
+                            : start + Math.round(index * 1000 / info.fps());
+                    FrameRecord f = new FrameRecord(camera, sequence++, capture, info.width(), info.height(), 3,
+                            PixelFormat.RGB8, rgb);
+                    publish(f, FrameCodec.encode(f), acknowledged, onSent);
+                    index++;
+                    backoffMs = 1_000;
+                }
+                if (!VideoSource.isLive(source)) {
+                    return; // the file ended
+                }
+                System.err.println("camera " + camera + ": " + source + " ended after " + sequence + " frames");
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("camera " + camera + ": " + e.getMessage());
+                if (!VideoSource.isLive(source)) {
+                    return;
+                }
+            }
+            System.err.println("camera " + camera + ": opening " + source + " again in " + backoffMs + " ms");
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoffMs = Math.min(30_000, 2 * backoffMs);
+        }
+    }
+
+    private void publish(FrameRecord f, byte[] value, java.util.concurrent.atomic.AtomicLong acknowledged,
+                         LongConsumer onSent) {
+        String id = f.cameraId + "#" + f.sequence + " (" + f.width + "x" + f.height + ", " + value.length + " bytes)";
+        producer.send(new ProducerRecord<>(topic, null, f.captureMillis, f.cameraId.getBytes(StandardCharsets.UTF_8),
+                value), (meta, error) -> {
+                    if (error == null) {
+                        onSent.accept(acknowledged.incrementAndGet());
+                    } else if (failed.incrementAndGet() <= 10) {
+                        System.err.println("camera: frame " + id + " not published: " + error);
+                    }
+                });
     }
 
     /** Frames the broker refused or that could not be sent in time. */
