@@ -121,7 +121,8 @@ public final class HalpJob {
         SingleOutputStreamOperator<ResultRecord> merged = current
                 .union(split.getSideOutput(FrameSplit.ANNOUNCEMENTS))
                 .keyBy(RowsMessage::frameKey)
-                .process(new FrameMerge(model, cleanupAfter, warmups).withRescueMargin(o.rescueMargin()))
+                .process(new FrameMerge(model, cleanupAfter, warmups).withRescueMargin(o.rescueMargin())
+                        .withLabels(o.labelList()))
                 .name("host: merge + head").uid("merge").setParallelism(hosts);
         var sink = merged.sinkTo(results).name("results").uid("result-sink").setParallelism(hosts);
         if (hosts == 1) {

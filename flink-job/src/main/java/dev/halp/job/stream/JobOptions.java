@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The job's typed options with their defaults, shared by {@code bin/halp run}, {@code flink run} and the
@@ -47,6 +48,10 @@ public class JobOptions implements Serializable {
 
     @Option(names = "--model", defaultValue = "vgg16", description = "vgg16, vgg11, mobilenet-v1, tiny (default: ${DEFAULT-VALUE})")
     public String model;
+
+    @Option(names = "--labels", description = "class names, one per line in class index order (as many as the model "
+            + "has classes): results name their top-5 classes")
+    public Path labels;
 
     @Option(names = "--weights", description = "DJL .params or TorchScript weights (default: seeded)")
     public Path weights;
@@ -247,6 +252,12 @@ public class JobOptions implements Serializable {
                 "must be between 1000 and 900000 (the broker's transaction.max.timeout.ms), got " + transactionTimeoutMs);
         require(checkpointIntervalMs >= 10, "--checkpoint-interval-ms", "must be at least 10");
         require(weights == null || Files.isRegularFile(weights), "--weights", "file not found: " + weights);
+        require(labels == null || Files.isRegularFile(labels), "--labels", "file not found: " + labels);
+        if (labels != null) {
+            int classes = classes();
+            int names = labelList().size();
+            require(names == classes, "--labels", labels + " names " + names + " classes, " + model + " has " + classes);
+        }
         if (plan != null) {
             configuredPlan();
         }
@@ -295,6 +306,33 @@ public class JobOptions implements Serializable {
                 "the plan is for " + p.model().name() + " with " + p.secondaries() + " secondaries, the job runs "
                         + model + " with " + secondaries + " (--model, --secondaries)");
         return PlanSpec.of(scheme, p);
+    }
+
+    /** The {@code --labels} file's names (no trailing blank lines); empty without one. */
+    public List<String> labelList() {
+        if (labels == null) {
+            return List.of();
+        }
+        try {
+            List<String> lines = new java.util.ArrayList<>(Files.readAllLines(labels).stream().map(String::strip).toList());
+            while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+                lines.remove(lines.size() - 1);
+            }
+            return lines;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--labels: cannot read " + labels + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The model's number of classes: its last linear layer's outputs. */
+    private int classes() {
+        var head = Models.byName(model).head();
+        for (int i = head.size() - 1; i >= 0; i--) {
+            if (head.get(i) instanceof dev.halp.partitioner.layer.HeadLayer.Linear l) {
+                return l.outFeatures();
+            }
+        }
+        throw new IllegalArgumentException("--labels: " + model + " has no classifier");
     }
 
     public ModelConfig modelConfig() {

@@ -42,8 +42,11 @@ class VideoRunTest {
         Path a = video(dir, "a.mp4", "96x64", 10, 2);
         Path b = video(dir, "b.mp4", "96x64", 5, 3);
         Path results = dir.resolve("results.jsonl");
+        List<String> names = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
+        Path labels = Files.write(dir.resolve("labels.txt"), names);
         VerifyCommandTest.Run r = VerifyCommandTest.halp("run", "--model", "tiny", "--video", a.toString(),
-                "--video", b.toString(), "--frames", "24", "--results-out", results.toString(), "--json");
+                "--video", b.toString(), "--frames", "24", "--labels", labels.toString(),
+                "--results-out", results.toString(), "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode j = r.json();
         assertEquals(24, j.get("frames_in").asInt(), j.toString());
@@ -58,6 +61,10 @@ class VideoRunTest {
             for (int i = 0; i < list.size(); i++) {
                 assertEquals(i, list.get(i).sequence, camera + ": sequence numbers in order, none missing");
                 assertEquals(96, list.get(i).width);
+                ResultRecord res = list.get(i);
+                if (res.top5 != null) {
+                    res.top5.forEach(c -> assertEquals(names.get(c.index), c.label, "--labels names the classes"));
+                }
                 if (i > 0) {
                     assertEquals(interval.get(camera), list.get(i).captureMillis - list.get(i - 1).captureMillis,
                             camera + ": capture times follow the video's frame interval");
@@ -65,6 +72,7 @@ class VideoRunTest {
             }
         });
         assertTrue(byCamera.get("cam-0").size() > byCamera.get("cam-1").size(), "10 frames/s against 5");
+        assertTrue(byCamera.values().stream().flatMap(List::stream).anyMatch(x -> x.top5 != null), "computed frames");
     }
 
     @Test

@@ -18,6 +18,7 @@ class JobOptionsTest {
             "--bootstrap h:9092 --deadline-clock sundial    | --deadline-clock: must be capture or ingest",
             "--bootstrap h:9092 --results-topic bad/topic   | --results-topic: not a valid Kafka name",
             "--bootstrap h:9092 --weights /no/such.params   | --weights: file not found",
+            "--bootstrap h:9092 --labels /no/such.txt       | --labels: file not found",
             "--bootstrap h:9092 --warmup-size 10x10         | --warmup-size: sizes must be at least 32x32",
             "--bootstrap h:9092 --start-from yesterday      | --start-from: must be committed, earliest or latest",
             "--bootstrap h:9092 --host-parallelism 0        | --host-parallelism: must be between 1 and 16",
@@ -30,6 +31,16 @@ class JobOptionsTest {
     void badOptionsFailBeforeSubmissionNamingTheOption(String args, String message) {
         Exception e = assertThrows(IllegalArgumentException.class, () -> HalpJobMain.main(args.trim().split("\\s+")));
         assertTrue(e.getMessage().startsWith(message.trim()), e.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLabelsFileMustNameEveryClassOfTheModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path three = java.nio.file.Files.writeString(dir.resolve("three.txt"), "cat\ndog\nfox\n\n");
+        Exception e = assertThrows(IllegalArgumentException.class, () -> HalpJobMain.main(new String[] {
+                "--bootstrap", "h:9092", "--model", "tiny", "--labels", three.toString()}));
+        assertTrue(e.getMessage().startsWith("--labels: ") && e.getMessage().contains("names 3 classes, tiny has 10"),
+                e.getMessage());
     }
 
     @org.junit.jupiter.api.Test

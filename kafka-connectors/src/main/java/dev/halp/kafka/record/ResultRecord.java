@@ -78,6 +78,8 @@ public class ResultRecord {
     public static class ClassScore {
         public int index;
         public float score;
+        /** The class's name from the job's {@code --labels} file; null without one. */
+        public String label;
 
         public ClassScore() {
         }

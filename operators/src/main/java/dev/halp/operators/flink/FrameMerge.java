@@ -53,6 +53,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
     private final long cleanupAfterMs;
     private final PlanSpec[] warmups;
     private long rescueMarginMs;
+    private java.util.ArrayList<String> labels = new java.util.ArrayList<>();
 
     private transient CnnModel model;
     private transient JobPlans plans;
@@ -81,6 +82,12 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         this.modelConfig = modelConfig;
         this.cleanupAfterMs = cleanupAfterMs;
         this.warmups = warmups.clone();
+    }
+
+    /** Class names in index order, one per class of the model: results name their top-5 classes. */
+    public FrameMerge withLabels(java.util.List<String> labels) {
+        this.labels = new java.util.ArrayList<>(labels);
+        return this;
     }
 
     /** Rescue frames this long before their deadline (0: never); needs the split to attach the input. */
@@ -215,7 +222,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
             r.headMs = ms;
             r.rescued = rescued;
             r.bitExact = model.exactSlices().enabled();
-            Results.setOutput(r, scores[i]);
+            Results.setOutput(r, scores[i], labels);
             r.status = r.completionMillis <= r.deadlineMillis ? ResultRecord.MET : ResultRecord.MISSED;
             count(r);
             out.collect(r);

@@ -80,12 +80,21 @@ public final class Results {
 
     /** Top-5 classes and a SHA-256 of the scores' float32 little-endian bytes. */
     public static void setOutput(ResultRecord r, float[] scores) {
+        setOutput(r, scores, List.of());
+    }
+
+    /** {@code labels}: class names in index order (empty: none), one per class of the model. */
+    public static void setOutput(ResultRecord r, float[] scores, List<String> labels) {
         r.scoresSha256 = sha256(scores);
         r.top5 = new ArrayList<>();
         IntStream.range(0, scores.length).boxed()
                 .sorted((a, b) -> Float.compare(scores[b], scores[a]))
                 .limit(5)
-                .forEach(i -> r.top5.add(new ResultRecord.ClassScore(i, scores[i])));
+                .forEach(i -> {
+                    ResultRecord.ClassScore c = new ResultRecord.ClassScore(i, scores[i]);
+                    c.label = i < labels.size() ? labels.get(i) : null;
+                    r.top5.add(c);
+                });
     }
 
     public static String sha256(float[] scores) {
