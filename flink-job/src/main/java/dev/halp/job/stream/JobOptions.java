@@ -49,6 +49,15 @@ public class JobOptions implements Serializable {
     @Option(names = "--model", defaultValue = "vgg16", description = "vgg16, vgg11, mobilenet-v1, tiny (default: ${DEFAULT-VALUE})")
     public String model;
 
+    @Option(names = "--normalize", defaultValue = "none",
+            description = "the model's input normalisation: none (value/255), imagenet (torchvision's mean and std) "
+                    + "or mean=r,g,b;std=r,g,b, applied to every frame before it is cut (default: ${DEFAULT-VALUE})")
+    public String normalize;
+
+    @Option(names = "--channels", defaultValue = "rgb", description = "the model's channel order: rgb or bgr "
+            + "(default: ${DEFAULT-VALUE})")
+    public String channels;
+
     @Option(names = "--labels", description = "class names, one per line in class index order (as many as the model "
             + "has classes): results name their top-5 classes")
     public Path labels;
@@ -253,6 +262,12 @@ public class JobOptions implements Serializable {
         require(checkpointIntervalMs >= 10, "--checkpoint-interval-ms", "must be at least 10");
         require(weights == null || Files.isRegularFile(weights), "--weights", "file not found: " + weights);
         require(labels == null || Files.isRegularFile(labels), "--labels", "file not found: " + labels);
+        require(channels.equals("rgb") || channels.equals("bgr"), "--channels", "must be rgb or bgr, got '" + channels + "'");
+        try {
+            new dev.halp.kafka.record.Normalization(normalize, false);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--normalize: " + e.getMessage(), e);
+        }
         if (labels != null) {
             int classes = classes();
             int names = labelList().size();
@@ -337,7 +352,7 @@ public class JobOptions implements Serializable {
 
     public ModelConfig modelConfig() {
         return new ModelConfig(model, seed, weights == null ? null : weights.toAbsolutePath().toString(), threads,
-                exactSlices);
+                exactSlices, new dev.halp.kafka.record.Normalization(normalize, channels.equals("bgr")));
     }
 
     public FrameLimits frameLimits() {

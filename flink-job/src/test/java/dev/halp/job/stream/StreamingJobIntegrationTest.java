@@ -307,6 +307,36 @@ class StreamingJobIntegrationTest {
                 "the slow secondary computes far fewer rows later: " + Json.write(last.es));
     }
 
+    /**
+     * --normalize imagenet --channels bgr: every participant's first block sees the frame normalised as the
+     * model's input says, so results equal whole-frame inference of the same normalised frame.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void normalisedBgrInputGivesTheResultsOfWholeFrameInferenceOnTheSameInput() throws Exception {
+        JobOptions o = options("halp", "normalised");
+        o.normalize = "imagenet";
+        o.channels = "bgr";
+        o.validate();
+        dev.halp.kafka.record.Normalization input = new dev.halp.kafka.record.Normalization("imagenet", true);
+        Map<Long, String> expected = new HashMap<>();
+        List<byte[]> records = new ArrayList<>();
+        for (long i = 1; i <= 4; i++) {
+            FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i);
+            long[] shape = {1, 3, SIZE, SIZE};
+            TensorBytes t = TensorBytes.ofFloats(shape, input.toFloats(FramePixels.toRgbPlaneBytes(f), shape));
+            expected.put(i, Results.sha256(reference.head(reference.features(t, 0, Models.tiny().features().size()))[0]));
+            records.add(FrameCodec.encode(f));
+        }
+        List<ResultRecord> results = run(o, records, 4, 0).results;
+        assertEquals(4, results.size());
+        for (ResultRecord r : results) {
+            assertEquals(expected.get(r.sequence), r.scoresSha256, "frame " + r.sequence);
+            assertFalse(r.scoresSha256.equals(wholeFrameSha(CameraSimulator.synthetic("cam-0", r.sequence, 0, SIZE, SIZE,
+                    r.sequence))), "and not the result of the raw frame");
+        }
+    }
+
     /** A plan made by the planner (HALP scheme, CPU-like devices) runs in the job through --plan, exactly. */
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)

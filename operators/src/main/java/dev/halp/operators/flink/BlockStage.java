@@ -161,7 +161,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         double transfer = 0;
         long received = 0;
         for (RowsMessage part : p.parts) {
-            held.put(part.rows(), part.tensor());
+            held.put(part.rows(), part.tensor(modelConfig.input()));
             timings.mergeFrom(part.timings);
             transfer = Math.max(transfer, part.linkMillis());
             deadline = Math.min(deadline, part.localDeadlineMillis);

@@ -265,7 +265,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         list.forEach(p -> store.put(p.rows(), p.tensor()));
         ModelSpec spec = model.spec();
         int[] heights = spec.heights(plan.height());
-        TensorBytes frame = input.inputTensor();
+        TensorBytes frame = input.inputTensor(modelConfig.input());
         for (RowRange r : missing) {
             List<LayerStep> steps = ReceptiveField.program(spec, heights, 0, spec.features().size(), r);
             RowRange in = steps.get(0).inputRows();

@@ -14,8 +14,8 @@ import java.util.Objects;
  * Which model the operators run, and a per-JVM holder so that every subtask of one TaskManager shares one
  * copy of the weights per device (reference-counted: the last subtask to close releases the native memory).
  */
-public record ModelConfig(String model, long seed, String weights, int threads, boolean exactSlices)
-        implements Serializable {
+public record ModelConfig(String model, long seed, String weights, int threads, boolean exactSlices,
+                          dev.halp.kafka.record.Normalization input) implements Serializable {
 
     /** One shared model per config and device. */
     private record Key(ModelConfig config, Device device) {
@@ -27,6 +27,11 @@ public record ModelConfig(String model, long seed, String weights, int threads, 
     /** Slices checked against the whole frame ({@link dev.halp.operators.cnn.ExactSlices}). */
     public ModelConfig(String model, long seed, String weights, int threads) {
         this(model, seed, weights, threads, true);
+    }
+
+    /** Input as {@code value/255}, no normalisation. */
+    public ModelConfig(String model, long seed, String weights, int threads, boolean exactSlices) {
+        this(model, seed, weights, threads, exactSlices, dev.halp.kafka.record.Normalization.NONE);
     }
 
     public ModelConfig {

@@ -92,13 +92,17 @@ public class RowsMessage {
     }
 
     public TensorBytes tensor() {
-        return pixels ? TensorBytes.ofFloats(shape, dev.halp.kafka.record.FramePixels.toFloats(data))
-                : new TensorBytes(shape, data);
+        return tensor(dev.halp.kafka.record.Normalization.NONE);
+    }
+
+    /** The rows as floats; frame rows (pixel bytes) normalised as the model's {@code input} says. */
+    public TensorBytes tensor(dev.halp.kafka.record.Normalization input) {
+        return pixels ? TensorBytes.ofFloats(shape, input.toFloats(data, shape)) : new TensorBytes(shape, data);
     }
 
     /** The frame an announcement carries for a rescue, as the network's float32 input. */
-    public TensorBytes inputTensor() {
-        return TensorBytes.ofFloats(shape, dev.halp.kafka.record.FramePixels.toFloats(inputPixels));
+    public TensorBytes inputTensor(dev.halp.kafka.record.Normalization input) {
+        return TensorBytes.ofFloats(shape, input.toFloats(inputPixels, shape));
     }
 
     /**

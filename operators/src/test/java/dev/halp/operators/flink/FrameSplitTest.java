@@ -283,7 +283,7 @@ class FrameSplitTest {
         assertEquals(3 * SIZE * SIZE, a.inputPixels.length);
         assertEquals(null, a.data, "no float32 copy in the merge's state");
         assertArrayEquals(FramePixels.toRgbPlaneBytes(f), a.inputPixels);
-        float[] floats = a.inputTensor().toFloats();
+        float[] floats = a.inputTensor(dev.halp.kafka.record.Normalization.NONE).toFloats();
         assertArrayEquals(FramePixels.toRgbPlanes(f), floats, "the rescue computes on the very input of the split");
         RowsMessage sent = harness.extractOutputValues().get(0);
         float[] rows = sent.tensor().toFloats();
