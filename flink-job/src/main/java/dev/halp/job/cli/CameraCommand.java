@@ -42,13 +42,8 @@ final class CameraCommand implements Callable<Integer> {
     @Option(names = "--frames", defaultValue = "0", description = "frames in total (default: until Ctrl-C)")
     long frames;
 
-    @Option(names = "--video", description = "publish the frames of this video file or live stream URL (rtsp://, "
-            + "http://), replayed in real time at its own rate (or sampled at --fps when given); repeat it for more "
-            + "cameras (cam-0, cam-1, ...). Needs ffmpeg on PATH")
-    java.util.List<String> videos = new java.util.ArrayList<>();
-
-    @Option(names = "--loop", description = "with --video: start a file again at its end")
-    boolean loop;
+    @picocli.CommandLine.Mixin
+    VideoOptions video = new VideoOptions();
 
     @picocli.CommandLine.Mixin
     JsonSummary json;
@@ -67,12 +62,9 @@ final class CameraCommand implements Callable<Integer> {
         if (images != null && !Files.isDirectory(images)) {
             throw Options.bad(spec, "--images", "not a directory: " + images);
         }
-        if (!videos.isEmpty()) {
-            if (images != null) {
-                throw Options.bad(spec, "--video", "cannot be combined with --images");
-            }
-            Options.videos(spec, videos);
-            cameras = videos.size();
+        if (video.any()) {
+            video.check(spec, images);
+            cameras = video.videos.size();
         }
         PrintWriter out = json.progress();
         try (CameraSimulator sim = CameraSimulator.builder().setBootstrap(bootstrap).setTopic(topic)
@@ -82,8 +74,8 @@ final class CameraCommand implements Callable<Integer> {
                     out.println("sent " + n + " frames");
                 }
             };
-            long sent = videos.isEmpty() ? sim.run(frames, progress) : sim.runVideos(videos,
-                    spec.commandLine().getParseResult().hasMatchedOption("--fps") ? fps : 0, loop, frames, progress);
+            long sent = video.any() ? sim.runVideos(video.videos, VideoOptions.fps(spec, fps), video.loop, frames, progress)
+                    : sim.run(frames, progress);
             out.println("sent " + sent + " frames to " + topic + " on " + bootstrap);
             if (sim.failed() > 0) {
                 out.println(sim.failed() + " frames were refused (see above)");

@@ -45,13 +45,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--images", description = "publish the JPEG/PNG files of this directory instead of synthetic frames")
     Path images;
 
-    @Option(names = "--video", description = "publish the frames of this video file (MP4, MJPEG, anything ffmpeg reads) "
-            + "or live stream URL (rtsp://, http://) instead of synthetic frames, replayed in real time; repeat it "
-            + "for more cameras (cam-0, cam-1, ...). Needs ffmpeg on PATH")
-    java.util.List<String> videos = new java.util.ArrayList<>();
-
-    @Option(names = "--loop", description = "with --video: start a file again at its end")
-    boolean loop;
+    @Mixin
+    VideoOptions video = new VideoOptions();
 
     @Option(names = "--size-cycle", defaultValue = "0",
             description = "frames of N sizes in turn, each 8 rows and columns larger than the one before (long runs: "
@@ -69,18 +64,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!videos.isEmpty()) {
-            if (images != null) {
-                throw Options.bad(spec, "--video", "cannot be combined with --images");
-            }
-            dev.halp.kafka.camera.VideoSource.Info info = Options.videos(spec, videos);
+        if (video.any()) {
+            dev.halp.kafka.camera.VideoSource.Info info = video.check(spec, images);
             // the first video's size warms the job up; frames of other sizes are planned when they come
             width = info.width();
             height = info.height();
-            cameras = videos.size();
-            if (!spec.commandLine().getParseResult().hasMatchedOption("--fps")) {
-                fps = 0; // the videos' own rates
-            }
+            cameras = video.videos.size();
+            fps = VideoOptions.fps(spec, fps);
         }
         job.warmupSize = java.util.List.of(height + "x" + width);
         try {
@@ -91,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
         if (frames < 0) {
             throw Options.bad(spec, "--frames", "must not be negative");
         }
-        if (cameras < 1 || !(fps > 0) && videos.isEmpty() || fps < 0) {
+        if (cameras < 1 || !(fps > 0) && !video.any() || fps < 0) {
             throw Options.bad(spec, cameras < 1 ? "--cameras" : "--fps", "must be positive");
         }
         Options.frameSize(spec, Options.model(spec, job.model), height, width);
@@ -105,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
             throw Options.bad(spec, "--images", "not a directory: " + images);
         }
         EmbeddedRun run = new EmbeddedRun(job, new EmbeddedRun.Camera(frames, cameras, fps, width, height, images, 0,
-                sizeCycle, sizeEvery, videos, loop),
+                sizeCycle, sizeEvery, video.videos, video.loop),
                 json.progress()).optResultsOut(resultsOut);
         // Ctrl-C: ask the run to finish, and hold the JVM until it has cancelled the job, printed its
         // summary and stopped the broker
