@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes camera frames to Kafka with real capture times: synthetic RGB8 frames (seeded noise) or the
@@ -42,7 +43,7 @@ public final class CameraSimulator implements AutoCloseable {
     private final List<Path> images;
     private final long seed;
     private final int corruptEvery;
-    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
 
     private CameraSimulator(Builder b) {
         this.producer = new KafkaProducer<>(Map.of(
@@ -77,7 +78,7 @@ public final class CameraSimulator implements AutoCloseable {
      * acknowledged.
      */
     public long run(long frames, LongConsumer onSent) throws InterruptedException {
-        java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong acknowledged = new AtomicLong();
         long periodNanos = (long) (1e9 / (fps * cameras));
         long start = System.nanoTime();
         long sent = 0;
@@ -109,8 +110,8 @@ public final class CameraSimulator implements AutoCloseable {
      */
     public long runVideos(List<String> sources, double fps, boolean loop, long frames, LongConsumer onSent)
             throws InterruptedException {
-        java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong acknowledged = new AtomicLong();
+        AtomicLong taken = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             String camera = "cam-" + i;
@@ -133,8 +134,8 @@ public final class CameraSimulator implements AutoCloseable {
     }
 
     private void publishVideo(String camera, String source, double fps, boolean loop, long frames,
-                              java.util.concurrent.atomic.AtomicLong taken,
-                              java.util.concurrent.atomic.AtomicLong acknowledged, LongConsumer onSent) {
+                              AtomicLong taken,
+                              AtomicLong acknowledged, LongConsumer onSent) {
         long sequence = 0;
         long backoffMs = 1_000;
         while (!Thread.currentThread().isInterrupted()) {
@@ -174,7 +175,7 @@ public final class CameraSimulator implements AutoCloseable {
         }
     }
 
-    private void publish(FrameRecord f, byte[] value, java.util.concurrent.atomic.AtomicLong acknowledged,
+    private void publish(FrameRecord f, byte[] value, AtomicLong acknowledged,
                          LongConsumer onSent) {
         String id = f.cameraId + "#" + f.sequence + " (" + f.width + "x" + f.height + ", " + value.length + " bytes)";
         producer.send(new ProducerRecord<>(topic, null, f.captureMillis, f.cameraId.getBytes(StandardCharsets.UTF_8),

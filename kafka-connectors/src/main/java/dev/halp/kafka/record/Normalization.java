@@ -2,6 +2,7 @@ package dev.halp.kafka.record;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * How a frame's planar RGB bytes become the network's input, as the model was trained: each channel
@@ -9,19 +10,37 @@ import java.util.Arrays;
  * applied wherever pixel bytes become floats (the first block of every participant, a rescue), so every
  * segment sees exactly the tensor whole-frame inference would. {@code spec}: {@code none} ({@code value/255},
  * the default), {@code imagenet} (torchvision's mean 0.485, 0.456, 0.406 and std 0.229, 0.224, 0.225), or
- * {@code mean=r,g,b;std=r,g,b}.
+ * {@code mean=r,g,b;std=r,g,b}. Immutable; equal when spec and channel order are.
  */
-public record Normalization(String spec, boolean bgr) implements Serializable {
+public final class Normalization implements Serializable {
 
     public static final Normalization NONE = new Normalization("none", false);
 
-    public Normalization {
-        parse(spec); // fails on a bad spec
+    private final String spec;
+    private final boolean bgr;
+    private final float[] mean;
+    private final float[] std;
+
+    /** Fails on a bad {@code spec}, saying what was expected. */
+    public Normalization(String spec, boolean bgr) {
+        this.spec = spec == null ? "none" : spec;
+        this.bgr = bgr;
+        float[][] ms = parse(this.spec);
+        this.mean = ms[0];
+        this.std = ms[1];
+    }
+
+    public String spec() {
+        return spec;
+    }
+
+    public boolean bgr() {
+        return bgr;
     }
 
     /** Mean then std, three values each. */
     private static float[][] parse(String spec) {
-        if (spec == null || spec.equals("none")) {
+        if (spec.equals("none")) {
             return new float[][] {{0, 0, 0}, {1, 1, 1}};
         }
         if (spec.equals("imagenet")) {
@@ -58,23 +77,30 @@ public record Normalization(String spec, boolean bgr) implements Serializable {
         if (this.equals(NONE)) {
             return FramePixels.toFloats(pixels);
         }
-        float[][] ms = parse(spec);
         int plane = Math.toIntExact(shape[2] * shape[3]);
         float[] out = new float[pixels.length];
         for (int p = 0; p < pixels.length / plane; p++) {
             int c = p % 3;
             int from = bgr ? p - c + (2 - c) : p; // BGR: the model's channel c is the camera's channel 2 - c
-            float mean = ms[0][c];
-            float std = ms[1][c];
             for (int i = 0; i < plane; i++) {
-                out[p * plane + i] = ((pixels[from * plane + i] & 0xff) / 255f - mean) / std;
+                out[p * plane + i] = ((pixels[from * plane + i] & 0xff) / 255f - mean[c]) / std[c];
             }
         }
         return out;
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Normalization n && spec.equals(n.spec) && bgr == n.bgr;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(spec, bgr);
+    }
+
+    @Override
     public String toString() {
-        return spec + (bgr ? ", BGR" : "") + " " + Arrays.deepToString(parse(spec));
+        return spec + (bgr ? ", BGR" : "") + " mean " + Arrays.toString(mean) + " std " + Arrays.toString(std);
     }
 }

@@ -113,38 +113,15 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     @Override
     public void processBroadcastElement(Health h, Context ctx, Collector<RowsMessage> out) throws Exception {
         if (h.doneFrame != null) {
-            ctx.applyToKeyedState(IN_FLIGHT, (key, state) -> state.remove(h.doneFrame));
-            if (!Double.isNaN(h.errorMs)) {
-                var pace = ctx.getBroadcastState(Health.PACE);
-                Double typical = pace.get("error");
-                double e = Math.abs(h.errorMs);
-                pace.put("error", typical == null ? e : 0.7 * typical + 0.3 * e);
-            }
-            if (h.scheme != null) {
-                var residual = ctx.getBroadcastState(Health.RESIDUAL);
-                Double old = residual.get(h.scheme);
-                // well under the average: the first warm frames after cold ones (a scheme not chosen learns nothing)
-                boolean warmer = old == null || h.residualMs < old / 2;
-                residual.put(h.scheme, warmer ? h.residualMs : 0.7 * old + 0.3 * h.residualMs);
-                var pace = ctx.getBroadcastState(Health.PACE);
-                Double work = pace.get("work");
-                pace.put("work", work == null ? h.workMs : 0.7 * work + 0.3 * h.workMs);
-                Double last = pace.get("last");
-                Double interval = pace.get("interval");
-                double gap = last == null ? -1 : h.atMillis - last;
-                if (h.queued && gap > 0) {
-                    pace.put("interval", interval == null ? gap : 0.7 * interval + 0.3 * gap);
-                }
-                pace.put("last", (double) Math.max(h.atMillis, last == null ? 0 : last.longValue()));
-            }
+            learnFromResult(h, ctx);
             return;
         }
         var speed = ctx.getBroadcastState(Health.MS_PER_ROW);
         Double old = speed.get(h.participant);
         if (h.msPerRow > 0) {
             // a measurement more than twice off the average is a server or link that changed state: take it
-            boolean changed = old == null || h.msPerRow > 2 * old || h.msPerRow < old / 2;
-            speed.put(h.participant, changed ? h.msPerRow : 0.7 * old + 0.3 * h.msPerRow);
+            boolean changed = old != null && (h.msPerRow > 2 * old || h.msPerRow < old / 2);
+            speed.put(h.participant, changed ? h.msPerRow : average(old, h.msPerRow));
             ctx.getBroadcastState(Health.SPEED_AT).put(h.participant, ctx.currentProcessingTime());
         } else if (h.msPerRowAtLeast > 0 && (old == null || old < h.msPerRowAtLeast)) {
             speed.put(h.participant, h.msPerRowAtLeast); // censored: the truth is at least this
@@ -157,6 +134,36 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             // it computed rows of a later frame: answering again (a bare lower bound proves nothing)
             silent.remove(h.participant);
         }
+    }
+
+    /**
+     * A frame's result, read back: it is no longer in flight; a computed one tells how far off its prediction
+     * was (the admission margin), and a met one teaches its scheme's residual and the pipeline's pace.
+     */
+    private void learnFromResult(Health h, Context ctx) throws Exception {
+        ctx.applyToKeyedState(IN_FLIGHT, (key, state) -> state.remove(h.doneFrame));
+        var pace = ctx.getBroadcastState(Health.PACE);
+        if (!Double.isNaN(h.errorMs)) {
+            pace.put("error", average(pace.get("error"), Math.abs(h.errorMs)));
+        }
+        if (h.scheme == null) {
+            return;
+        }
+        var residual = ctx.getBroadcastState(Health.RESIDUAL);
+        Double old = residual.get(h.scheme);
+        // well under the average: the first warm frames after cold ones (a scheme not chosen learns nothing)
+        residual.put(h.scheme, old != null && h.residualMs < old / 2 ? h.residualMs : average(old, h.residualMs));
+        pace.put("work", average(pace.get("work"), h.workMs));
+        Double last = pace.get("last");
+        if (h.queued && last != null && h.atMillis > last) {
+            pace.put("interval", average(pace.get("interval"), h.atMillis - last));
+        }
+        pace.put("last", (double) Math.max(h.atMillis, last == null ? 0 : last.longValue()));
+    }
+
+    /** The moving average every learnt quantity uses: 0.3 of each new sample; the first sample as it is. */
+    static double average(Double old, double sample) {
+        return old == null ? sample : 0.7 * old + 0.3 * sample;
     }
 
     /**
@@ -289,8 +296,8 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             header.predictedFinishMillis = p;
             header.predictedWaitMs = choice.waitMs();
         });
-        long typicalError = Math.round(ctx.getBroadcastState(Health.PACE).contains("error")
-                ? ctx.getBroadcastState(Health.PACE).get("error") : 0);
+        Double recentError = ctx.getBroadcastState(Health.PACE).get("error");
+        long typicalError = recentError == null ? 0 : Math.round(recentError);
         if (predictedLateMarginMs >= 0 && header.predictedFinishMillis > 0
                 && header.predictedFinishMillis + typicalError > header.deadlineMillis + predictedLateMarginMs) {
             header.shedReason = String.format("shed: predicted late (%s predicted to finish %d ms after the deadline,"
@@ -377,6 +384,7 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         java.util.Set<Integer> silent = new java.util.TreeSet<>();
         var silentState = ctx.getBroadcastState(Health.SILENT);
         var reportedAt = ctx.getBroadcastState(Health.SPEED_AT);
+        long now = ctx.timerService().currentProcessingTime();
         for (int i = 0; i < secondaries; i++) {
             String name = Participants.name(i + 1);
             Long reported = reportedAt.get(name);
@@ -386,10 +394,8 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             }
         }
         Map<String, Double> speeds = new java.util.HashMap<>();
-        var at = ctx.getBroadcastState(Health.SPEED_AT);
-        long now = ctx.timerService().currentProcessingTime();
         for (var e : ctx.getBroadcastState(Health.MS_PER_ROW).immutableEntries()) {
-            Long when = at.get(e.getKey());
+            Long when = reportedAt.get(e.getKey());
             // a secondary left out for long is assumed well again: it gets frames, and reports, once more
             if (e.getKey().equals(Participants.name(0)) || when == null || now - when <= PlanChooser.STALE_AFTER_MS) {
                 speeds.put(e.getKey(), e.getValue());

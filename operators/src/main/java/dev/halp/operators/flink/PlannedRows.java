@@ -5,14 +5,18 @@ import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.util.BoundedCache;
 
 /**
- * The rows each participant computes under a plan, summed over every block and layer: the unit in which
- * edge servers report their speed (milliseconds per row), so a speed and a plan give a time. Cached per spec.
+ * The rows each participant computes under a plan, summed over every block and layer (the unit in which
+ * edge servers report their speed, milliseconds per row, so a speed and a plan give a time), and the last
+ * block in which each computes. Counted once per spec, in one pass, and cached.
  */
 final class PlannedRows {
 
+    /** Per participant number: rows computed, and the last block with work (-1: none). */
+    private record Counts(int[] rows, int[] lastBlock) {
+    }
+
     private final JobPlans plans;
-    private final BoundedCache<PlanSpec, int[]> rows = new BoundedCache<>("planned rows", JobPlans.MAX_PLANS);
-    private final BoundedCache<PlanSpec, int[]> lastBlocks = new BoundedCache<>("last blocks", JobPlans.MAX_PLANS);
+    private final BoundedCache<PlanSpec, Counts> counts = new BoundedCache<>("planned rows", JobPlans.MAX_PLANS);
 
     PlannedRows(JobPlans plans) {
         this.plans = plans;
@@ -20,7 +24,7 @@ final class PlannedRows {
 
     /** Rows per participant number (0 the host). */
     int[] of(PlanSpec spec) {
-        return rows.get(spec, this::count);
+        return counts(spec).rows();
     }
 
     int of(PlanSpec spec, int participant) {
@@ -30,34 +34,27 @@ final class PlannedRows {
 
     /** The last block in which {@code participant} computes anything; -1 when it computes nothing. */
     int lastBlock(PlanSpec spec, int participant) {
-        int[] all = lastBlocks.get(spec, this::lastBlocks);
+        int[] all = counts(spec).lastBlock();
         return participant < all.length ? all[participant] : -1;
     }
 
-    private int[] lastBlocks(PlanSpec spec) {
+    private Counts counts(PlanSpec spec) {
+        return counts.get(spec, this::count);
+    }
+
+    private Counts count(PlanSpec spec) {
         SegmentPlan plan = plans.plan(spec);
-        int[] last = new int[plan.secondaries() + 1];
-        for (int p = 0; p < last.length; p++) {
+        int[] rows = new int[plan.secondaries() + 1];
+        int[] last = new int[rows.length];
+        for (int p = 0; p < rows.length; p++) {
             last[p] = -1;
             for (int b = 0; b < plan.blocks().size(); b++) {
-                if (!StageView.of(plan, b, p).work.isEmpty()) {
+                for (StageView.Work w : StageView.of(plan, b, p).work) {
+                    rows[p] += w.steps().stream().mapToInt(st -> st.outputRows().size()).sum();
                     last[p] = b;
                 }
             }
         }
-        return last;
-    }
-
-    private int[] count(PlanSpec spec) {
-        SegmentPlan plan = plans.plan(spec);
-        int[] total = new int[plan.secondaries() + 1];
-        for (int p = 0; p < total.length; p++) {
-            for (int b = 0; b < plan.blocks().size(); b++) {
-                for (StageView.Work w : StageView.of(plan, b, p).work) {
-                    total[p] += w.steps().stream().mapToInt(st -> st.outputRows().size()).sum();
-                }
-            }
-        }
-        return total;
+        return new Counts(rows, last);
     }
 }

@@ -38,6 +38,13 @@ class FrameSplitTest {
                 Health.states());
     }
 
+    /** Milliseconds per row of the host and the two secondaries, as their reports would say. */
+    private void speeds(double host, double secondary0, double secondary1) throws Exception {
+        speed("host", host);
+        speed("secondary_0", secondary0);
+        speed("secondary_1", secondary1);
+    }
+
     private void speed(String participant, double msPerRow) throws Exception {
         Health h = new Health(participant, false, 0);
         h.msPerRow = msPerRow;
@@ -61,9 +68,7 @@ class FrameSplitTest {
     @Test
     void aFramePredictedLateIsOnlyAnnouncedWithTheReason() throws Exception {
         open(new FrameSplit("halp", "tiny", 2, DEADLINE_MS, false, null, 1, 0).withPredictedLateShedding(true, 0));
-        speed("host", 2);
-        speed("secondary_0", 4);
-        speed("secondary_1", 4);
+        speeds(2, 4, 4);
         long need = modelMs(JobPlans.defaultSpec("halp", "tiny", SIZE, SIZE, 2), 2, 4, 4);
         assertTrue(need > 100 && need < DEADLINE_MS / 2, "the test's speeds give " + need + " ms a frame");
         harness.setProcessingTime(5_000);
@@ -96,9 +101,7 @@ class FrameSplitTest {
     @Test
     void theResidualOfMetFramesMovesLaterPredictions() throws Exception {
         open(new FrameSplit("halp", "tiny", 2, DEADLINE_MS, false, null, 1, 0));
-        speed("host", 2);
-        speed("secondary_0", 4);
-        speed("secondary_1", 4);
+        speeds(2, 4, 4);
         Health late = new Health(Health.FRAME, false, 0);
         late.scheme = "halp";
         late.doneFrame = "cam#100";
@@ -121,9 +124,7 @@ class FrameSplitTest {
     @Test
     void framesAdmittedAndNotFinishedDelayTheNextOnesPrediction() throws Exception {
         open(new FrameSplit("halp", "tiny", 2, DEADLINE_MS, false, null, 1, 0).withPredictedLateShedding(true, 0));
-        speed("host", 2);
-        speed("secondary_0", 4);
-        speed("secondary_1", 4);
+        speeds(2, 4, 4);
         Health earlier = new Health(Health.FRAME, false, 5_070);
         earlier.doneFrame = "cam#0";
         earlier.scheme = "halp";
@@ -178,9 +179,7 @@ class FrameSplitTest {
         assertEquals(java.util.Set.of(1, 2), rowsSentTo().keySet(), "nothing measured: HALP on every secondary");
         assertEquals(0, announcements().get(0).predictedFinishMillis, "and no prediction");
         harness.getOutput().clear();
-        speed("host", 2);
-        speed("secondary_0", 40); // a degraded link: 40 ms per row
-        speed("secondary_1", 1);
+        speeds(2, 40, 1); // secondary 0's link degraded: 40 ms per row
         harness.processElement(IncomingFrame.of(frame(2, 5_000)), 0);
         assertEquals(java.util.Set.of(2), rowsSentTo().keySet(), "secondary 0 left out");
         RowsMessage a = announcements().get(1);
@@ -200,9 +199,7 @@ class FrameSplitTest {
     @Test
     void autoRunsLocallyWhenTheSecondariesAreSlowProbesThemWhenAffordableAndForgetsOldSpeeds() throws Exception {
         open(new FrameSplit("auto", "tiny", 2, DEADLINE_MS, false, null, 1, 0).withProbeEvery(5));
-        speed("host", 1);
-        speed("secondary_0", 50);
-        speed("secondary_1", 50);
+        speeds(1, 50, 50);
         harness.setProcessingTime(5_000);
         harness.processElement(IncomingFrame.of(frame(4, 5_000)), 0);
         assertEquals(java.util.Set.of(0), rowsSentTo().keySet(), "Local: the host alone");
