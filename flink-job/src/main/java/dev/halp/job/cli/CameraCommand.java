@@ -62,8 +62,10 @@ final class CameraCommand implements Callable<Integer> {
         if (images != null && !Files.isDirectory(images)) {
             throw Options.bad(spec, "--images", "not a directory: " + images);
         }
+        dev.halp.kafka.camera.VideoFeed feed = null;
         if (video.any()) {
             video.check(spec, images);
+            feed = video.feed(spec, fps);
             cameras = video.videos.size();
         }
         PrintWriter out = json.progress();
@@ -74,7 +76,7 @@ final class CameraCommand implements Callable<Integer> {
                     out.println("sent " + n + " frames");
                 }
             };
-            long sent = video.any() ? sim.runVideos(video.videos, VideoOptions.fps(spec, fps), video.loop, frames, progress)
+            long sent = feed != null ? sim.runVideos(feed, frames, progress)
                     : sim.run(frames, progress);
             out.println("sent " + sent + " frames to " + topic + " on " + bootstrap);
             if (sim.failed() > 0) {

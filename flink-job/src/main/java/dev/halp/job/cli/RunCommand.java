@@ -64,13 +64,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        dev.halp.kafka.camera.VideoFeed feed = null;
         if (video.any()) {
             dev.halp.kafka.camera.VideoSource.Info info = video.check(spec, images);
             // the first video's size warms the job up; frames of other sizes are planned when they come
             width = info.width();
             height = info.height();
             cameras = video.videos.size();
-            fps = VideoOptions.fps(spec, fps);
+            feed = video.feed(spec, fps);
+            fps = feed.fps();
         }
         job.warmupSize = java.util.List.of(height + "x" + width);
         try {
@@ -95,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
             throw Options.bad(spec, "--images", "not a directory: " + images);
         }
         EmbeddedRun run = new EmbeddedRun(job, new EmbeddedRun.Camera(frames, cameras, fps, width, height, images, 0,
-                sizeCycle, sizeEvery, video.videos, video.loop),
+                sizeCycle, sizeEvery, feed),
                 json.progress()).optResultsOut(resultsOut);
         // Ctrl-C: ask the run to finish, and hold the JVM until it has cancelled the job, printed its
         // summary and stopped the broker

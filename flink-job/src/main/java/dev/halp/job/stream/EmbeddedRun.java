@@ -2,6 +2,7 @@ package dev.halp.job.stream;
 
 import dev.halp.kafka.broker.EmbeddedKafkaBroker;
 import dev.halp.kafka.camera.CameraSimulator;
+import dev.halp.kafka.camera.VideoFeed;
 import dev.halp.kafka.record.Json;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -23,21 +24,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EmbeddedRun {
 
-    /** What the camera simulator publishes. */
-    /** {@code sizeCycle} sizes, each {@code sizeEvery} frames long (0: one size), as the camera simulator takes them. */
     /**
      * What the cameras publish: {@code frames} in all (0: until stopped); synthetic frames or {@code images}
-     * from {@code cameras} cameras at {@code fps}, or the frames of {@code videos} (one camera each, at their own
-     * rate, or sampled at {@code fps} when it is positive; {@code loop}: files start again at their end).
+     * from {@code cameras} cameras at {@code fps}, every {@code corruptEvery}-th truncated (0: none), in
+     * {@code sizeCycle} sizes each {@code sizeEvery} frames long (0: one size); or, when {@code videos} is not
+     * null, the frames of those videos (one camera each).
      */
     public record Camera(long frames, int cameras, double fps, int width, int height, Path images, int corruptEvery,
-                         int sizeCycle, int sizeEvery, List<String> videos, boolean loop) {
+                         int sizeCycle, int sizeEvery, VideoFeed videos) {
         public Camera(long frames, int cameras, double fps, int width, int height, Path images) {
-            this(frames, cameras, fps, width, height, images, 0, 0, 1, List.of(), false);
+            this(frames, cameras, fps, width, height, images, 0, 0, 1, null);
         }
 
         public Camera(long frames, int cameras, double fps, int width, int height, Path images, int corruptEvery) {
-            this(frames, cameras, fps, width, height, images, corruptEvery, 0, 1, List.of(), false);
+            this(frames, cameras, fps, width, height, images, corruptEvery, 0, 1, null);
         }
     }
 
@@ -226,10 +226,10 @@ public final class EmbeddedRun {
     private void publish(AtomicLong sent) {
         try (CameraSimulator sim = simulator()) {
             try {
-                if (camera.videos().isEmpty()) {
+                if (camera.videos() == null) {
                     sim.run(camera.frames(), sent::set);
                 } else {
-                    sim.runVideos(camera.videos(), camera.fps(), camera.loop(), camera.frames(), sent::set);
+                    sim.runVideos(camera.videos(), camera.frames(), sent::set);
                 }
             } finally {
                 refused.set(sim.failed());

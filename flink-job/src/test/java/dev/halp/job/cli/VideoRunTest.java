@@ -45,7 +45,7 @@ class VideoRunTest {
         List<String> names = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
         Path labels = Files.write(dir.resolve("labels.txt"), names);
         VerifyCommandTest.Run r = VerifyCommandTest.halp("run", "--model", "tiny", "--video", a.toString(),
-                "--video", b.toString(), "--frames", "24", "--labels", labels.toString(),
+                "--video", b.toString(), "--payload", "jpeg", "--frames", "24", "--labels", labels.toString(),
                 "--results-out", results.toString(), "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode j = r.json();
@@ -90,5 +90,17 @@ class VideoRunTest {
         bad = VerifyCommandTest.halp("run", "--video", notAVideo.toString());
         assertEquals(2, bad.status(), bad.err());
         assertTrue(bad.err().contains("--video"), bad.err());
+        try {
+            Path clip = video(dir, "clip.mp4", "32x32", 5, 1);
+            VerifyCommandTest.Run gif = VerifyCommandTest.halp("run", "--video", clip.toString(), "--payload", "gif");
+            assertEquals(2, gif.status(), gif.err());
+            assertTrue(gif.err().contains("--payload"), gif.err());
+            VerifyCommandTest.Run quality = VerifyCommandTest.halp("camera", "--video", clip.toString(), "--payload",
+                    "jpeg", "--jpeg-quality", "0");
+            assertEquals(2, quality.status(), quality.err());
+            assertTrue(quality.err().contains("--jpeg-quality"), quality.err());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 }

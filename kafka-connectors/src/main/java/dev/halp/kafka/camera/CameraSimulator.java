@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,6 +45,9 @@ public final class CameraSimulator implements AutoCloseable {
     private final long seed;
     private final int corruptEvery;
     private final AtomicLong failed = new AtomicLong();
+    private final Consumer<String> log;
+    static final long MIN_BACKOFF_MS = 1_000;
+    static final long MAX_BACKOFF_MS = 30_000;
 
     private CameraSimulator(Builder b) {
         this.producer = new KafkaProducer<>(Map.of(
@@ -65,6 +69,7 @@ public final class CameraSimulator implements AutoCloseable {
         this.images = b.images == null ? List.of() : listImages(b.images);
         this.seed = b.seed;
         this.corruptEvery = b.corruptEvery;
+        this.log = b.log;
     }
 
     public static Builder builder() {
@@ -101,22 +106,21 @@ public final class CameraSimulator implements AutoCloseable {
     }
 
     /**
-     * Publishes the frames of video files or live streams ({@link VideoSource}), one camera per source
-     * ({@code cam-0}, {@code cam-1}, ... in the order given), each at its own rate or sampled at {@code fps}
-     * (0: the source's), until {@code frames} frames in all (0: until every source has ended). A file's capture
-     * times follow its frame interval from the moment it starts; a live stream's are the wall clock, and a live
-     * stream that fails or ends is reported and opened again after 1, 2, 4 ... up to 30 s. A file that fails is
-     * reported and its camera stops; frames sent before stay counted. Returns the frames acknowledged.
+     * Publishes the frames of video files or live streams ({@link VideoSource}) as {@code feed} says, one camera
+     * per source ({@code cam-0}, {@code cam-1}, ... in the order given), until {@code frames} frames in all (0:
+     * until every source has ended). A file's capture times follow its frame interval from the moment it starts;
+     * a live stream's are the wall clock, and a live stream that fails or ends is reported and opened again after
+     * 1, 2, 4 ... up to 30 s (its sequence numbers go on). A file that fails is reported and its camera stops;
+     * frames sent before stay counted. Returns the frames acknowledged.
      */
-    public long runVideos(List<String> sources, double fps, boolean loop, long frames, LongConsumer onSent)
-            throws InterruptedException {
+    public long runVideos(VideoFeed feed, long frames, LongConsumer onSent) throws InterruptedException {
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong taken = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < sources.size(); i++) {
+        for (int i = 0; i < feed.sources().size(); i++) {
             String camera = "cam-" + i;
-            String source = sources.get(i);
-            Thread t = new Thread(() -> publishVideo(camera, source, fps, loop, frames, taken, acknowledged, onSent),
+            String source = feed.sources().get(i);
+            Thread t = new Thread(() -> publishVideo(camera, source, feed, frames, taken, acknowledged, onSent),
                     "camera-" + camera);
             t.setDaemon(true);
             threads.add(t);
@@ -133,13 +137,13 @@ public final class CameraSimulator implements AutoCloseable {
         return acknowledged.get();
     }
 
-    private void publishVideo(String camera, String source, double fps, boolean loop, long frames,
-                              AtomicLong taken,
+    private void publishVideo(String camera, String source, VideoFeed feed, long frames, AtomicLong taken,
                               AtomicLong acknowledged, LongConsumer onSent) {
+        boolean live = VideoSource.isLive(source);
         long sequence = 0;
-        long backoffMs = 1_000;
+        long backoffMs = MIN_BACKOFF_MS;
         while (!Thread.currentThread().isInterrupted()) {
-            try (VideoSource video = new VideoSource(source, fps, loop)) {
+            try (VideoSource video = new VideoSource(source, feed.fps(), feed.loop())) {
                 VideoSource.Info info = video.info();
                 long start = System.currentTimeMillis();
                 long index = 0;
@@ -147,31 +151,33 @@ public final class CameraSimulator implements AutoCloseable {
                     if (frames > 0 && taken.incrementAndGet() > frames) {
                         return;
                     }
-                    long capture = VideoSource.isLive(source) ? System.currentTimeMillis()
-                            : start + Math.round(index * 1000 / info.fps());
-                    FrameRecord f = new FrameRecord(camera, sequence++, capture, info.width(), info.height(), 3,
-                            PixelFormat.RGB8, rgb);
+                    long capture = live ? System.currentTimeMillis() : start + Math.round(index * 1000 / info.fps());
+                    FrameRecord f = feed.jpegQuality() > 0
+                            ? new FrameRecord(camera, sequence++, capture, info.width(), info.height(), 3,
+                                    PixelFormat.JPEG, JpegFrames.encode(rgb, info.width(), info.height(), feed.jpegQuality()))
+                            : new FrameRecord(camera, sequence++, capture, info.width(), info.height(), 3,
+                                    PixelFormat.RGB8, rgb);
                     publish(f, FrameCodec.encode(f), acknowledged, onSent);
                     index++;
-                    backoffMs = 1_000;
+                    backoffMs = MIN_BACKOFF_MS;
                 }
-                if (!VideoSource.isLive(source)) {
+                if (!live) {
                     return; // the file ended
                 }
-                System.err.println("camera " + camera + ": " + source + " ended after " + sequence + " frames");
+                log.accept("camera " + camera + ": " + source + " ended after " + sequence + " frames");
             } catch (java.io.IOException | RuntimeException e) {
-                System.err.println("camera " + camera + ": " + e.getMessage());
-                if (!VideoSource.isLive(source)) {
+                log.accept("camera " + camera + ": " + e.getMessage());
+                if (!live) {
                     return;
                 }
             }
-            System.err.println("camera " + camera + ": opening " + source + " again in " + backoffMs + " ms");
+            log.accept("camera " + camera + ": opening " + source + " again in " + backoffMs + " ms");
             try {
                 Thread.sleep(backoffMs);
             } catch (InterruptedException e) {
                 return;
             }
-            backoffMs = Math.min(30_000, 2 * backoffMs);
+            backoffMs = Math.min(MAX_BACKOFF_MS, 2 * backoffMs);
         }
     }
 
@@ -183,7 +189,7 @@ public final class CameraSimulator implements AutoCloseable {
                     if (error == null) {
                         onSent.accept(acknowledged.incrementAndGet());
                     } else if (failed.incrementAndGet() <= 10) {
-                        System.err.println("camera: frame " + id + " not published: " + error);
+                        log.accept("camera: frame " + id + " not published: " + error);
                     }
                 });
     }
@@ -255,6 +261,7 @@ public final class CameraSimulator implements AutoCloseable {
         private int corruptEvery;
         private int sizeCycle;
         private int sizeEvery = 1;
+        private Consumer<String> log = System.err::println;
 
         public Builder setBootstrap(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -307,6 +314,12 @@ public final class CameraSimulator implements AutoCloseable {
             }
             this.sizeCycle = sizes;
             this.sizeEvery = every;
+            return this;
+        }
+
+        /** Where a video camera reports a source that failed, ended or is being opened again (default: stderr). */
+        public Builder optLog(Consumer<String> log) {
+            this.log = java.util.Objects.requireNonNull(log);
             return this;
         }
 
