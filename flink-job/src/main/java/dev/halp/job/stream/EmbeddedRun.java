@@ -109,7 +109,9 @@ public final class EmbeddedRun {
         Thread producer = new Thread(() -> publish(sent), "camera-simulator");
         // on a broker of the user's, older results may sit in the topics: count only this run's
         try (ResultsWatcher watcher = new ResultsWatcher(options.bootstrap, options.resultsTopic,
-                options.deadLetterTopic, freshBroker)) {
+                options.deadLetterTopic, freshBroker);
+             CameraStatsWatcher stats = new CameraStatsWatcher(options.bootstrap, options.cameraStatsTopic,
+                     freshBroker, out)) {
             watcher.poll(Duration.ofMillis(500));
             warmUp(watcher, job);
             producer.start();
@@ -138,7 +140,9 @@ public final class EmbeddedRun {
                 }
                 // the camera's thread ends once every frame is acknowledged or refused (refusals are not counted)
                 boolean allSent = (stop || camera.frames() > 0) && !producer.isAlive();
+                stats.poll(Duration.ZERO);
                 if (allSent && watcher.accounted() >= sent.get() || stopAt > 0 && now > stopAt) {
+                    awaitLastWindows(stats, watcher, job);
                     break;
                 }
                 if (job.getJobStatus().get().isGloballyTerminalState()) {
@@ -158,12 +162,34 @@ public final class EmbeddedRun {
                 job.cancel().get();
             }
             Map<String, Object> summary = watcher.summary(sent.get());
+            if (options.statsWindowS > 0) {
+                summary.put("camera_stats", stats.latest());
+            }
             summary.put("camera_refused", refused.get());
             summary.putAll(held);
             if (resultsOut != null) {
                 java.nio.file.Files.write(resultsOut, watcher.results().stream().map(Json::write).toList());
             }
             return summary;
+        }
+    }
+
+    /**
+     * Waits for the statistics windows that hold the run's last frames: they close once the results have been
+     * silent for a moment and the watermark has passed their end (at most a window, the results' out-of-order
+     * bound and the idle time after the last frame).
+     */
+    private void awaitLastWindows(CameraStatsWatcher stats, ResultsWatcher watcher, JobClient job) throws Exception {
+        if (options.statsWindowS <= 0) {
+            return;
+        }
+        long until = System.currentTimeMillis() + 1000 * options.statsWindowS + options.resultsOutOfOrderMs()
+                + HalpJob.STATS_IDLE_MS + 5_000;
+        Map<String, Long> last = watcher.lastCaptureByCamera();
+        last.remove(ResultsWatcher.WARM_UP);
+        while (!stats.covers(last) && System.currentTimeMillis() < until
+                && !job.getJobStatus().get().isGloballyTerminalState()) {
+            stats.poll(Duration.ofMillis(200));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.halp.job.stream;
 
+import dev.halp.kafka.record.CameraStats;
 import dev.halp.kafka.record.DeadLetter;
 import dev.halp.kafka.record.IncomingFrame;
 import dev.halp.kafka.record.Observation;
@@ -14,12 +15,14 @@ import dev.halp.operators.flink.ModelConfig;
 import dev.halp.operators.flink.Participants;
 import dev.halp.operators.flink.RelayStage;
 import dev.halp.operators.flink.RowsMessage;
+import dev.halp.operators.stats.CameraStatsStage;
 import dev.halp.partitioner.model.Models;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -52,6 +55,12 @@ public final class HalpJob {
      */
     public static void build(DataStream<IncomingFrame> frames, Feedback feedback,
                              Sink<ResultRecord> results, Sink<DeadLetter> deadLetters, JobOptions o) {
+        build(frames, feedback, results, deadLetters, null, o);
+    }
+
+    /** {@code cameraStats}: where the per-camera windows go ({@code --stats-window-s}); null for none. */
+    public static void build(DataStream<IncomingFrame> frames, Feedback feedback, Sink<ResultRecord> results,
+                             Sink<DeadLetter> deadLetters, Sink<CameraStats> cameraStats, JobOptions o) {
         int participants = o.secondaries + 1;
         PlanSpec configured = o.configuredPlan();
         int blocks = JobPlans.blocksOf(o.scheme, Models.byName(o.model)).size();
@@ -132,7 +141,30 @@ public final class HalpJob {
             place.host(merged);
             place.host(sink);
         }
+        if (cameraStats != null && o.statsWindowS > 0) {
+            SingleOutputStreamOperator<CameraStats> stats = CameraStatsStage.windows(merged,
+                    CameraStatsStage.captureTime(o.resultsOutOfOrderMs(), STATS_IDLE_MS),
+                    Duration.ofSeconds(o.statsWindowS), Duration.ofSeconds(o.statsAllowedLatenessS));
+            var tooLate = stats.getSideOutput(CameraStatsStage.TOO_LATE).process(new CameraStatsStage.CountTooLate())
+                    .name("camera stats: too late").uid("camera-stats-too-late");
+            var statsSink = stats.sinkTo(cameraStats).name("camera stats sink").uid("camera-stats-sink");
+            stats.setParallelism(hosts);
+            tooLate.setParallelism(hosts);
+            statsSink.setParallelism(hosts);
+            if (hosts == 1) {
+                place.edge(stats);
+                place.edge(tooLate);
+                place.edge(statsSink);
+            } else {
+                place.host(stats);
+                place.host(tooLate);
+                place.host(statsSink);
+            }
+        }
     }
+
+    /** How long the results stream may be silent before the statistics' watermark follows the wall clock. */
+    static final long STATS_IDLE_MS = 2_000;
 
     /** One keyed stage: subtask {@code k} is participant {@code k}. */
     private static SingleOutputStreamOperator<RowsMessage> stage(DataStream<RowsMessage> in, int[] keys, int participants,

@@ -39,6 +39,20 @@ public class JobOptions implements Serializable {
             description = "the edge servers' own measurements, read back by the split with --adaptive (default: ${DEFAULT-VALUE})")
     public String feedbackTopic;
 
+    @Option(names = "--camera-stats-topic", defaultValue = "camera-stats",
+            description = "per-camera statistics of every --stats-window-s window, as JSON (default: ${DEFAULT-VALUE})")
+    public String cameraStatsTopic;
+
+    @Option(names = "--stats-window-s", defaultValue = "10", description = "per-camera statistics over tumbling "
+            + "windows of this many seconds of capture time: frames, met, missed, shed, latency p50/p99, top-1 "
+            + "classes; 0: none (default: ${DEFAULT-VALUE})")
+    public long statsWindowS;
+
+    @Option(names = "--stats-allowed-lateness-s", defaultValue = "30", description = "a result up to this many "
+            + "seconds behind its window's close updates the window (a new revision); later ones are counted in the "
+            + "metric statsTooLate and left out (default: ${DEFAULT-VALUE})")
+    public long statsAllowedLatenessS;
+
     @Option(names = "--group-id", defaultValue = "halp", description = "consumer group (default: ${DEFAULT-VALUE})")
     public String groupId;
 
@@ -257,6 +271,8 @@ public class JobOptions implements Serializable {
         require(maxWidth > 0 && maxHeight > 0, maxWidth > 0 ? "--max-height" : "--max-width", "must be positive");
         require(bufferTimeoutMs >= 0, "--buffer-timeout-ms", "must not be negative");
         require(outOfOrdernessMs >= 0, "--out-of-orderness-ms", "must not be negative");
+        require(statsWindowS >= 0 && statsWindowS <= 86_400, "--stats-window-s", "must be 0..86400, got " + statsWindowS);
+        require(statsAllowedLatenessS >= 0, "--stats-allowed-lateness-s", "must not be negative");
         require(transactionTimeoutMs >= 1000 && transactionTimeoutMs <= 900_000, "--transaction-timeout-ms",
                 "must be between 1000 and 900000 (the broker's transaction.max.timeout.ms), got " + transactionTimeoutMs);
         require(checkpointIntervalMs >= 10, "--checkpoint-interval-ms", "must be at least 10");
@@ -284,10 +300,19 @@ public class JobOptions implements Serializable {
         require(warmupSizes().stream().allMatch(hw -> hw[0] >= min && hw[1] >= min), "--warmup-size",
                 "sizes must be at least " + min + "x" + min + " for " + model);
         for (String[] t : new String[][] {{"--frames-topic", framesTopic}, {"--results-topic", resultsTopic},
-                {"--dead-letter-topic", deadLetterTopic}, {"--feedback-topic", feedbackTopic}, {"--group-id", groupId}}) {
+                {"--dead-letter-topic", deadLetterTopic}, {"--feedback-topic", feedbackTopic}, {"--camera-stats-topic", cameraStatsTopic},
+                {"--group-id", groupId}}) {
             require(t[1] != null && t[1].matches("[A-Za-z0-9._-]{1,249}"), t[0], "not a valid Kafka name: '" + t[1] + "'");
         }
         return this;
+    }
+
+    /**
+     * How far out of capture order the job's results come: a frame ends within its deadline (from capture, or
+     * from ingest plus the watermark slack) and a second's grace.
+     */
+    public long resultsOutOfOrderMs() {
+        return deadlineMs + outOfOrdernessMs + 1_000;
     }
 
     /** The fault injection options as the stages take them (secondary i is participant i + 1). */
@@ -303,7 +328,7 @@ public class JobOptions implements Serializable {
 
     /** Every topic the job reads or writes, for brokers that do not create topics on first use. */
     public String[] topics() {
-        return new String[] {framesTopic, resultsTopic, deadLetterTopic, feedbackTopic};
+        return new String[] {framesTopic, resultsTopic, deadLetterTopic, feedbackTopic, cameraStatsTopic};
     }
 
     /** The plan file's layout as a spec, checked against the job's model and secondaries; null without one. */

@@ -127,6 +127,13 @@ final class ResultsWatcher implements AutoCloseable {
         return all;
     }
 
+    /** The latest capture time of each camera's frames that came back. */
+    Map<String, Long> lastCaptureByCamera() {
+        Map<String, Long> last = new TreeMap<>();
+        all.forEach(r -> last.merge(r.cameraId, r.captureMillis, Math::max));
+        return last;
+    }
+
     double percentile(double p) {
         return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(p);
     }

@@ -71,6 +71,8 @@ public final class StreamingJob {
                 KafkaConnectors.resultSink(o.bootstrap, o.resultsTopic, guarantee, "halp-" + o.resultsTopic,
                         Duration.ofMillis(o.transactionTimeoutMs)),
                 KafkaConnectors.deadLetterSink(o.bootstrap, o.deadLetterTopic, guarantee, "halp-" + o.resultsTopic,
+                        Duration.ofMillis(o.transactionTimeoutMs)),
+                KafkaConnectors.cameraStatsSink(o.bootstrap, o.cameraStatsTopic, guarantee, "halp-" + o.resultsTopic,
                         Duration.ofMillis(o.transactionTimeoutMs)), o);
     }
 }

@@ -45,7 +45,7 @@ class VideoRunTest {
         List<String> names = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
         Path labels = Files.write(dir.resolve("labels.txt"), names);
         VerifyCommandTest.Run r = VerifyCommandTest.halp("run", "--model", "tiny", "--video", a.toString(),
-                "--video", b.toString(), "--payload", "jpeg", "--frames", "24", "--labels", labels.toString(),
+                "--video", b.toString(), "--payload", "jpeg", "--frames", "24", "--labels", labels.toString(), "--stats-window-s", "1",
                 "--results-out", results.toString(), "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode j = r.json();
@@ -72,6 +72,29 @@ class VideoRunTest {
             }
         });
         assertTrue(byCamera.get("cam-0").size() > byCamera.get("cam-1").size(), "10 frames/s against 5");
+
+        // camera-stats: each camera's windows add up to its own results, nothing of the other camera's
+        Map<String, List<JsonNode>> windows = new TreeMap<>();
+        j.get("camera_stats").forEach(w -> windows.computeIfAbsent(w.get("cameraId").asText(), c -> new java.util.ArrayList<>()).add(w));
+        assertEquals(List.of("cam-0", "cam-1"), List.copyOf(windows.keySet()), j.get("camera_stats").toString());
+        byCamera.forEach((camera, list) -> {
+            List<JsonNode> ws = windows.get(camera);
+            assertTrue(ws.size() >= 2, camera + ": a 2-3 s video in 1 s windows: " + ws);
+            assertEquals(list.size(), ws.stream().mapToLong(w -> w.get("frames").asLong()).sum(), camera + " frames");
+            assertEquals(list.stream().filter(ResultRecord::met).count(),
+                    ws.stream().mapToLong(w -> w.get("met").asLong()).sum(), camera + " met");
+            Map<String, Long> top1 = new TreeMap<>();
+            list.stream().filter(ResultRecord::met).forEach(x -> top1.merge(x.top5.get(0).label, 1L, Long::sum));
+            Map<String, Long> counted = new TreeMap<>();
+            ws.forEach(w -> w.get("top1").fields().forEachRemaining(e -> counted.merge(e.getKey(), e.getValue().asLong(), Long::sum)));
+            assertEquals(top1, counted, camera + ": top-1 labels");
+            for (JsonNode w : ws) {
+                assertEquals(1000, w.get("windowEnd").asLong() - w.get("windowStart").asLong());
+                long inWindow = list.stream().filter(x -> x.captureMillis >= w.get("windowStart").asLong()
+                        && x.captureMillis < w.get("windowEnd").asLong()).count();
+                assertEquals(inWindow, w.get("frames").asLong(), camera + ": frames by capture time in " + w);
+            }
+        });
         assertTrue(byCamera.values().stream().flatMap(List::stream).anyMatch(x -> x.top5 != null), "computed frames");
     }
 

@@ -1,5 +1,6 @@
 package dev.halp.kafka.flink;
 
+import dev.halp.kafka.record.CameraStats;
 import dev.halp.kafka.record.DeadLetter;
 import dev.halp.kafka.record.FrameLimits;
 import dev.halp.kafka.record.IncomingFrame;
@@ -126,6 +127,14 @@ public final class KafkaConnectors {
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("linger.ms", "0")
                 .build();
+    }
+
+    /** Per-camera window statistics as JSON, keyed by camera id, stamped with the window's end. */
+    public static KafkaSink<CameraStats> cameraStatsSink(String bootstrap, String topic, DeliveryGuarantee guarantee,
+                                                         String txPrefix, Duration transactionTimeout) {
+        return sink(bootstrap, guarantee, txPrefix + "-camera-stats", transactionTimeout,
+                (CameraStats s, KafkaRecordSerializationSchema.KafkaSinkContext c, Long ts) -> new ProducerRecord<>(topic,
+                        null, s.windowEnd, bytes(s.cameraId), bytes(Json.write(s))));
     }
 
     /** Dead letters as JSON (the original bytes base64-encoded). */

@@ -16,6 +16,8 @@ public class ResultRecord {
 
     public static final String MET = "met";
     public static final String MISSED = "missed";
+    /** How the reason of a miss that admission control shed at the split begins. */
+    public static final String SHED_PREFIX = "shed:";
 
     public String cameraId;
     public long sequence;
@@ -92,5 +94,19 @@ public class ResultRecord {
 
     public boolean met() {
         return MET.equals(status);
+    }
+
+    /** A miss that admission control shed at the split (no edge server saw it). */
+    public boolean shed() {
+        return MISSED.equals(status) && error != null && error.startsWith(SHED_PREFIX);
+    }
+
+    /** The top-1 class's name ({@code --labels}) or {@code #index}; null without scores. */
+    public String top1() {
+        if (top5 == null || top5.isEmpty()) {
+            return null;
+        }
+        ClassScore c = top5.get(0);
+        return c.label != null ? c.label : "#" + c.index;
     }
 }
