@@ -86,7 +86,9 @@ final class RunCommand implements Callable<Integer> {
         if (cameras < 1 || !(fps > 0) && !video.any() || fps < 0) {
             throw Options.bad(spec, cameras < 1 ? "--cameras" : "--fps", "must be positive");
         }
-        Options.frameSize(spec, Options.model(spec, job.model), height, width);
+        if (job.resizing() == null) {
+            Options.frameSize(spec, Options.model(spec, job.model), height, width);
+        }
         if (sizeCycle < 0 || sizeEvery < 1) {
             throw Options.bad(spec, sizeCycle < 0 ? "--size-cycle" : "--size-every", "out of range");
         }

@@ -100,7 +100,8 @@ public final class HalpJob {
                 .process(new FrameSplit(o.scheme, o.model, o.secondaries, o.deadlineMs, o.ingestClock(), configured,
                         o.batchSize, o.batchLingerMs).withInputForRescue(o.rescueMargin() > 0)
                         .withProbeEvery(o.probeEvery).withAdaptiveShares(o.adaptive)
-                        .withPredictedLateShedding(o.shedsPredictedLate(), o.shedMarginMs))
+                        .withPredictedLateShedding(o.shedsPredictedLate(), o.shedMarginMs)
+                        .withResize(o.resizing()))
                 .name("host: plan + split").uid("split").setParallelism(1);
         place.edge(split);
         place.edge(split.getSideOutput(FrameSplit.DEAD_LETTERS).sinkTo(deadLetters)

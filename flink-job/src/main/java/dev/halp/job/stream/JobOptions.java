@@ -68,6 +68,16 @@ public class JobOptions implements Serializable {
                     + "or mean=r,g,b;std=r,g,b, applied to every frame before it is cut (default: ${DEFAULT-VALUE})")
     public String normalize;
 
+    @Option(names = "--resize", defaultValue = "keep", description = "the model's input size WxH, reached at the "
+            + "split before a frame is cut with Pillow's bilinear resampling (what torchvision's Resize does to a PIL "
+            + "image), or keep (default: ${DEFAULT-VALUE})")
+    public String resize;
+
+    @Option(names = "--resize-mode", defaultValue = "stretch", description = "with --resize: stretch, letterbox "
+            + "(fit inside, black bars), center-crop (cover, then the centre) or center-crop=S (short side S first, "
+            + "as torchvision's Resize(S) then CenterCrop) (default: ${DEFAULT-VALUE})")
+    public String resizeMode;
+
     @Option(names = "--channels", defaultValue = "rgb", description = "the model's channel order: rgb or bgr "
             + "(default: ${DEFAULT-VALUE})")
     public String channels;
@@ -221,8 +231,22 @@ public class JobOptions implements Serializable {
             description = "frame sizes (HxW) every operator runs once in open() (default: ${DEFAULT-VALUE})")
     public java.util.List<String> warmupSize;
 
-    /** The warm-up sizes as {height, width} pairs. */
+    /** {@code --resize} with {@code --resize-mode}; null when frames keep their size. */
+    public dev.halp.kafka.record.Resize resizing() {
+        try {
+            return dev.halp.kafka.record.Resize.parse(resize, resizeMode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((e.getMessage().contains("WxH") ? "--resize: " : "--resize-mode: ")
+                    + e.getMessage());
+        }
+    }
+
+    /** The warm-up sizes as {height, width} pairs: the model's input size when frames are resized to it. */
     public java.util.List<int[]> warmupSizes() {
+        dev.halp.kafka.record.Resize r = resizing();
+        if (r != null) {
+            return java.util.List.of(new int[] {r.height(), r.width()});
+        }
         return warmupSize.stream().filter(s -> !s.isBlank()).map(s -> {
             String[] hw = s.toLowerCase(java.util.Locale.ROOT).split("x");
             return new int[] {Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim())};
@@ -293,6 +317,9 @@ public class JobOptions implements Serializable {
             configuredPlan();
         }
         int min = Models.byName(model).minimumInputSize();
+        dev.halp.kafka.record.Resize r = resizing();
+        require(r == null || r.width() >= min && r.height() >= min, "--resize",
+                "the input size must be at least " + min + "x" + min + " for " + model);
         for (String size : warmupSize) {
             require(size.isBlank() || size.matches("\\s*\\d+\\s*[xX]\\s*\\d+\\s*"), "--warmup-size",
                     "expected HxW, got '" + size + "'");

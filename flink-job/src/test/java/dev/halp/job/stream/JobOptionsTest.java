@@ -27,6 +27,11 @@ class JobOptionsTest {
             "--bootstrap h:9092 --fault-link-secondary 2    | --fault-link-secondary: must be a secondary index below 2",
             "--bootstrap h:9092 --fault-link-mbps 0         | --fault-link-mbps: must be positive",
             "--bootstrap h:9092 --feedback-topic a:b        | --feedback-topic: not a valid Kafka name",
+            "--bootstrap h:9092 --resize 224                | --resize: expected WxH",
+            "--bootstrap h:9092 --resize 224x224 --resize-mode squash | --resize-mode: expected stretch, letterbox",
+            "--bootstrap h:9092 --resize 16x16              | --resize: the input size must be at least 32x32",
+            "--bootstrap h:9092 --stats-window-s -1         | --stats-window-s: must be 0..86400",
+            "--bootstrap h:9092 --camera-stats-topic a:b    | --camera-stats-topic: not a valid Kafka name",
             "--scheme halp                                   | --bootstrap: required"})
     void badOptionsFailBeforeSubmissionNamingTheOption(String args, String message) {
         Exception e = assertThrows(IllegalArgumentException.class, () -> HalpJobMain.main(args.trim().split("\\s+")));

@@ -62,6 +62,8 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     private boolean attachInput;
     private int probeEvery = 10;
     private boolean adaptive;
+    /** The model's input size, reached at the split before anything else (null: frames keep their size). */
+    private dev.halp.kafka.record.Resize resize;
     /** Shed a frame at once when its predicted finish is past its deadline by more than this; -1: off. */
     private long predictedLateMarginMs = -1;
 
@@ -178,6 +180,16 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
     }
 
     /** Attach every frame's input to its announcement, so the merge can rescue rows that do not arrive. */
+    /**
+     * Brings every frame to the model's input size first ({@code null}: frames keep theirs): the plan, the cut
+     * and the rescue copy are all of the resized frame, so every segment sees what whole-frame inference of it
+     * would.
+     */
+    public FrameSplit withResize(dev.halp.kafka.record.Resize resize) {
+        this.resize = resize;
+        return this;
+    }
+
     public FrameSplit withInputForRescue(boolean attach) {
         this.attachInput = attach;
         return this;
@@ -202,7 +214,15 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             ctx.output(DEAD_LETTERS, in.deadLetter);
             return;
         }
-        FrameRecord f = in.frame;
+        FrameRecord f;
+        try {
+            f = resize == null ? in.frame : resize.apply(in.frame);
+        } catch (dev.halp.kafka.record.FrameFormatException e) {
+            deadLetters.inc();
+            ctx.output(DEAD_LETTERS, new DeadLetter(e.getMessage(), "", -1, -1, in.frame.captureMillis,
+                    dev.halp.kafka.record.FrameCodec.encode(in.frame)));
+            return;
+        }
         int min = Models.byName(model).minimumInputSize();
         if (f.width < min || f.height < min) {
             deadLetters.inc();
