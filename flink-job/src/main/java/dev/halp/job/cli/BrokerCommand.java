@@ -27,7 +27,7 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "target/kafka-data", description = "data directory (default: ${DEFAULT-VALUE})")
     Path data;
 
-    @Option(names = "--topics", split = ",", defaultValue = "frames,results,dead-letters,halp-feedback",
+    @Option(names = "--topics", split = ",", defaultValue = "frames,results,dead-letters,halp-feedback,camera-stats",
             description = "topics to create (default: ${DEFAULT-VALUE})")
     List<String> topics;
 
