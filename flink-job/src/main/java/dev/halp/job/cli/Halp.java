@@ -14,7 +14,7 @@ import java.util.List;
 @Command(name = "halp", mixinStandardHelpOptions = true, version = "halp 0.1.0",
         description = "HALP: receptive-field-aware split CNN inference across edge servers, on Apache Flink.",
         subcommands = {RunCommand.class, VerifyCommand.class, BrokerCommand.class, CameraCommand.class, BenchCommand.class,
-                PlanCommand.class, SimulateCommand.class, ProfileCommand.class,
+                PlanCommand.class, SimulateCommand.class, ProfileCommand.class, ViewCommand.class,
                 dev.halp.job.cluster.ClusterCommand.class, dev.halp.job.cluster.SubmitCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Halp implements Runnable {

@@ -56,6 +56,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--size-every", defaultValue = "10", description = "frames per size with --size-cycle (default: ${DEFAULT-VALUE})")
     int sizeEvery;
 
+    @Option(names = "--view-port", defaultValue = "-1", description = "also serve the live view (bin/halp view) on "
+            + "this port, 0 for any free one, and print its URL (default: none)")
+    int viewPort;
+
     @Option(names = "--results-out", description = "write every result and miss record (JSON lines) to this file at the end")
     Path resultsOut;
 
@@ -80,6 +84,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (viewPort < -1 || viewPort > 65535) {
+            throw Options.bad(spec, "--view-port", "not a port: " + viewPort);
+        }
         if (frames < 0) {
             throw Options.bad(spec, "--frames", "must not be negative");
         }
@@ -100,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
         }
         EmbeddedRun run = new EmbeddedRun(job, new EmbeddedRun.Camera(frames, cameras, fps, width, height, images, 0,
                 sizeCycle, sizeEvery, feed),
-                json.progress()).optResultsOut(resultsOut);
+                json.progress()).optResultsOut(resultsOut).optViewPort(viewPort);
         // Ctrl-C: ask the run to finish, and hold the JVM until it has cancelled the job, printed its
         // summary and stopped the broker
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);

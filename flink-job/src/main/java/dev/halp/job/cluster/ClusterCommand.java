@@ -61,11 +61,19 @@ public final class ClusterCommand implements Runnable {
         @Option(names = "--cpu-quota", description = "CPU quota in cores per TaskManager, each in its own cgroup (root): "
                 + "one number for all (0.5) or name=cores pairs (host=0.5,es0=0.5,es1=0.25)")
         String cpuQuota;
+        @Option(names = "--view", description = "also start the live view (bin/halp view) on --view-port")
+        boolean view;
+        @Option(names = "--view-port", defaultValue = "8088", description = "(default: ${DEFAULT-VALUE})")
+        int viewPort;
         @picocli.CommandLine.Mixin
         dev.halp.job.cli.JsonSummary json;
 
         @Override
         public Integer call() throws Exception {
+            if (view && (viewPort < 0 || viewPort > 65535 || kafkaPort < 0)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), kafkaPort < 0
+                        ? "--view: reads the cluster's broker, which --kafka-port -1 leaves out" : "--view-port: not a port");
+            }
             ClusterSpec cluster;
             try {
                 cluster = new ClusterSpec(dir, secondaries, hostSlots, restPort, kafkaPort, netns, bandwidthMbps,
@@ -92,6 +100,11 @@ public final class ClusterCommand implements Runnable {
             if (!cluster.cpuQuota().isEmpty()) {
                 out.printf("CPU quotas (cores, %d ms period): %s%n", CpuQuotas.PERIOD_US / 1000, cluster.cpuQuota());
             }
+            String viewUrl = null;
+            if (view) {
+                viewUrl = LocalCluster.startView(dir, viewPort, System.getProperty("java.class.path"), out);
+                out.println("live view on " + viewUrl);
+            }
             Map<String, Object> summary = new java.util.LinkedHashMap<>();
             summary.put("dashboard", state.restUrl());
             summary.put("kafka", state.bootstrap());
@@ -101,6 +114,7 @@ public final class ClusterCommand implements Runnable {
             summary.put("cpu_quota", cluster.cpuQuota());
             summary.put("startup_s", Math.round(seconds * 10) / 10.0);
             summary.put("logs", dir.resolve("logs").toString());
+            summary.put("view", viewUrl);
             json.print(summary);
             return 0;
         }

@@ -21,14 +21,23 @@ public record ClusterState(String restUrl, String bootstrap, int secondaries, in
     static final String FILE = "cluster.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One process: its role name, the address it advertises, the PID of its JVM. */
-    /** {@code command}: the full command line that started it, to start it again ({@code cluster restart}). */
     /** The same cluster with {@code node} in place of the node of that name. */
     ClusterState replacing(Node node) {
         return new ClusterState(restUrl, bootstrap, secondaries, hostSlots, netns,
                 nodes.stream().map(n -> n.name().equals(node.name()) ? node : n).toList(), cpuGroups);
     }
 
+    /** The same cluster with one more process. */
+    ClusterState adding(Node node) {
+        List<Node> all = new java.util.ArrayList<>(nodes);
+        all.add(node);
+        return new ClusterState(restUrl, bootstrap, secondaries, hostSlots, netns, all, cpuGroups);
+    }
+
+    /**
+     * One process: its role name, the address it advertises, the PID of its JVM, and the full command line that
+     * started it, to start it again ({@code cluster restart}).
+     */
     public record Node(String name, String address, long pid, List<String> command) {
 
         Node withPid(long newPid) {

@@ -24,6 +24,7 @@ public final class LocalCluster {
 
     static final String JOB_MANAGER = "jobmanager";
     static final String KAFKA = "kafka";
+    static final String VIEW = "view";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
@@ -144,6 +145,35 @@ public final class LocalCluster {
             }
         }
         return updated;
+    }
+
+    /**
+     * Starts the live view ({@code halp view}) beside the running cluster in {@code dir}, reading its broker, on
+     * {@code port}; it is one more process of the cluster ({@code cluster stop} ends it). Returns its URL once it
+     * serves.
+     */
+    public static String startView(Path dir, int port, String classpath, PrintWriter log)
+            throws IOException, InterruptedException {
+        ClusterState state = ClusterState.load(dir).orElseThrow(() -> new IllegalStateException("no cluster in " + dir));
+        if (state.bootstrap() == null) {
+            throw new IllegalStateException("--view reads the cluster's broker: start it with --kafka-port 0 or a port");
+        }
+        ProcessLauncher.Launched view = new ProcessLauncher(dir, classpath, javaModuleFlags())
+                .view(VIEW, state.bootstrap(), port);
+        state.adding(view.node()).save(dir);
+        java.util.regex.Pattern url = java.util.regex.Pattern.compile("live view on (http://\\S+/)");
+        long until = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < until) {
+            java.util.regex.Matcher m = url.matcher(ProcessLauncher.tail(view.log(), 20));
+            if (m.find()) {
+                return m.group(1);
+            }
+            if (!view.process().isAlive()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("the live view did not start: " + ProcessLauncher.tail(view.log(), 20));
     }
 
     /** Stops every process of the cluster in {@code dir} (SIGTERM, then SIGKILL after 15 s) and its namespaces. */

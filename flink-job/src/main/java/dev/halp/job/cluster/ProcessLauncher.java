@@ -63,6 +63,13 @@ final class ProcessLauncher {
         return launch(name, address, prefix, cmd, dir.resolve("logs").resolve(name + ".out"));
     }
 
+    /** The live view ({@code halp view}) on {@code port}, reading the cluster's broker. */
+    Launched view(String name, String bootstrap, int port) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("-Xmx512m", "-cp", classpath, "dev.halp.job.cli.Halp", "view",
+                "--bootstrap", bootstrap, "--port", Integer.toString(port)));
+        return launch(name, "127.0.0.1", List.of(), cmd, dir.resolve("logs").resolve(name + ".out"));
+    }
+
     private Launched launch(String name, String address, List<String> prefix, List<String> javaArgs, Path out)
             throws IOException {
         Files.createDirectories(out.getParent());

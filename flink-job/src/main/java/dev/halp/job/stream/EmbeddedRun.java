@@ -3,6 +3,7 @@ package dev.halp.job.stream;
 import dev.halp.kafka.broker.EmbeddedKafkaBroker;
 import dev.halp.kafka.camera.CameraSimulator;
 import dev.halp.kafka.camera.VideoFeed;
+import dev.halp.job.view.ViewServer;
 import dev.halp.kafka.record.Json;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -41,6 +42,9 @@ public final class EmbeddedRun {
         }
     }
 
+    /** The camera id of the uncounted warm-up frames sent before the cameras start. */
+    public static final String WARM_UP_CAMERA = "warm-up";
+
     /** Network memory of each embedded TaskManager. */
     static final String EMBEDDED_NETWORK_MEMORY = "256m";
 
@@ -51,6 +55,7 @@ public final class EmbeddedRun {
     /** Frames the broker refused: not in the run (never in Kafka), but reported. */
     private final AtomicLong refused = new AtomicLong();
     private Path resultsOut;
+    private int viewPort = -1;
 
     public EmbeddedRun(JobOptions options, Camera camera, PrintWriter out) {
         this.options = options;
@@ -61,6 +66,12 @@ public final class EmbeddedRun {
     /** Writes every result and miss record, one JSON line each, to this file at the end. */
     public EmbeddedRun optResultsOut(Path file) {
         this.resultsOut = file;
+        return this;
+    }
+
+    /** Serves the live view on this port while the run lasts (0: any free port; -1: none). */
+    public EmbeddedRun optViewPort(int port) {
+        this.viewPort = port;
         return this;
     }
 
@@ -82,7 +93,14 @@ public final class EmbeddedRun {
             if (broker != null) {
                 broker.createTopics(1, options.topics());
             }
-            return runJob(broker != null);
+            if (viewPort < 0) {
+                return runJob(broker != null);
+            }
+            try (ViewServer view = ViewServer.start(options.bootstrap, options.resultsTopic, options.cameraStatsTopic,
+                    broker != null ? "earliest" : "latest", "127.0.0.1", viewPort)) {
+                out.println("live view on " + view.url());
+                return runJob(broker != null);
+            }
         }
     }
 

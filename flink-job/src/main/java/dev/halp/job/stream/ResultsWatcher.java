@@ -40,7 +40,7 @@ final class ResultsWatcher implements AutoCloseable {
     private int warmUps;
 
     /** Camera id of the frame that warms the pipeline up; not counted. */
-    static final String WARM_UP = "warm-up";
+    static final String WARM_UP = EmbeddedRun.WARM_UP_CAMERA;
 
     /** {@code fromStart}: read the topics from the beginning (a fresh broker) or only what arrives from now on. */
     ResultsWatcher(String bootstrap, String resultsTopic, String deadLetterTopic, boolean fromStart) {

@@ -1,5 +1,7 @@
 package dev.halp.job.cluster;
 
+import dev.halp.job.testing.HeadlessChromium;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.halp.job.cli.Halp;
 import dev.halp.kafka.camera.CameraSimulator;
@@ -181,6 +183,21 @@ class ClusterIT {
         assertTrue(Files.size(png) > 10_000, "screenshot " + png);
 
         rest.cancel(job.path("jid").asText());
+    }
+
+    @Test
+    void theLiveViewStartsBesideTheClusterAsOneOfItsProcesses() throws Exception {
+        String classpath = TARGET.resolve("classes") + java.io.File.pathSeparator
+                + Files.readString(TARGET.resolve("classpath.txt")).trim();
+        String url = LocalCluster.startView(DIR, 0, classpath, new PrintWriter(System.out, true));
+        java.net.http.HttpResponse<String> summary = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/summary")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, summary.statusCode(), summary.body());
+        assertTrue(summary.body().contains("\"cameras\""), summary.body());
+        ClusterState state = ClusterState.load(DIR).orElseThrow();
+        assertTrue(state.nodes().stream().anyMatch(n -> n.name().equals("view") && n.process().isPresent()),
+                "cluster stop ends the view with the rest: " + state.nodes());
     }
 
     /**

@@ -74,6 +74,14 @@ public class ResultRecord {
         public long bytesIn;
         public long bytesOut;
         public int rowsComputed;
+        /**
+         * What it did block by block: per block it computed, {@code [block, wait, ready, start, end, sent,
+         * bytesIn, bytesOut]}, stamps in ms after the split on the host's clock (first rows arrived, all rows
+         * there, compute start and end, rows sent on).
+         */
+        public long[] spans;
+        /** The plan's prediction for it, per block: {@code [block, start, end]} in ms after the split. */
+        public long[] predicted;
     }
 
     /** One of the top classes. */

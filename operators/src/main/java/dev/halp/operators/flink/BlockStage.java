@@ -172,6 +172,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             }
         }
         long t0 = System.nanoTime();
+        long computeStart = now(ctx);
         RowStore output = new RowStore();
         int computed = 0;
         for (StageView.Work w : view.work) {
@@ -194,6 +195,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             reports.atLeast(p.parts[0], timings.computeMs[me] + timings.linkMs[me]).ifPresent(o -> ctx.output(OBSERVATIONS, o));
         }
         long now = now(ctx);
+        long computeEnd = now;
         if (now > deadline) {
             shed.inc(view.sends.size()); // the merge has reported the miss: sending would only load the links
             if (last) {
@@ -204,11 +206,22 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             return;
         }
         List<RowsMessage> sends = new ArrayList<>();
+        long sentOut = 0;
+        List<TensorBytes> taken = new ArrayList<>();
         for (StageView.Send s : view.sends) {
             TensorBytes t = output.take(s.rows());
+            taken.add(t);
             if (s.to() != me) {
-                timings.bytesOut[me] += t.data().length;
+                sentOut += t.data().length;
             }
+        }
+        timings.bytesOut[me] += sentOut;
+        // stamped before the rows leave: the messages carry their own timeline, so "sent" is when they were ready
+        timings.spans[me] = FrameSpans.record(timings.spans[me], block, deadline, p.firstArrivalMillis, arrived,
+                computeStart, computeEnd, now(ctx), received, sentOut);
+        for (int i = 0; i < view.sends.size(); i++) {
+            StageView.Send s = view.sends.get(i);
+            TensorBytes t = taken.get(i);
             RowsMessage m = RowsMessage.about(p.parts[0], s.nextBlock(), me, s.to(), s.rows(), t, timings)
                     .sentAt(now, deadline);
             sends.add(s.to() == me ? m : echo(m, p.parts, now));

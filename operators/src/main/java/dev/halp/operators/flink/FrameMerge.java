@@ -198,6 +198,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         }
         SegmentPlan plan = plans.plan(header.plan);
         for (ResultRecord r : Results.ofBatch(header, list, plan, System.currentTimeMillis())) {
+            Results.setPredicted(r, input == null ? null : input.predictedSpans);
             r.status = ResultRecord.MISSED;
             r.error = "deadline passed with " + r.partsReceived + " of " + r.partsExpected + " final parts";
             count(r);
@@ -211,13 +212,15 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
      * from {@code t0} on (the head, and any rescued rows) is added to its compute. Returns the records sent.
      */
     private int finish(RowsMessage header, List<RowsMessage> list, SegmentPlan plan, RowStore store, long t0,
-                       List<String> rescued, Collector<ResultRecord> out) {
+                       List<String> rescued, Collector<ResultRecord> out) throws java.io.IOException {
         int rows = plan.outputHeight(plan.blocks().size() - 1);
         float[][] scores = model.head(store.take(RowRange.of(0, rows)));
         double ms = (System.nanoTime() - t0) / 1e6;
         List<ResultRecord> records = Results.ofBatch(header, list, plan, System.currentTimeMillis());
+        RowsMessage announcement = announced.value();
         for (int i = 0; i < records.size(); i++) {
             ResultRecord r = records.get(i);
+            Results.setPredicted(r, announcement == null ? null : announcement.predictedSpans);
             r.es.get("host").computeMs += ms;
             r.headMs = ms;
             r.rescued = rescued;

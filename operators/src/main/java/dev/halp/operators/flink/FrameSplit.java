@@ -285,8 +285,9 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
         long deadline = frames.stream().mapToLong(x -> x.deadlineMillis).min().orElseThrow();
         List<long[]> loaded = stillInFlight(now);
         double pace = paceMs(ctx);
+        PlanChooser.Live live = live(ctx);
         PlanChooser.Choice choice = chooser.choose(f.height, f.width, f.sequence, n, now,
-                rows -> waitMs(loaded, PlanChooser.heavy(rows), pace, now), deadline, live(ctx));
+                rows -> waitMs(loaded, PlanChooser.heavy(rows), pace, now), deadline, live);
         PlanSpec spec = choice.spec();
         SegmentPlan plan = plans.plan(spec);
         byte[] pixels = new byte[n * 3 * f.height * f.width];
@@ -316,6 +317,7 @@ public class FrameSplit extends KeyedBroadcastProcessFunction<Integer, IncomingF
             header.predictedFinishMillis = p;
             header.predictedWaitMs = choice.waitMs();
         });
+        header.predictedSpans = chooser.timeline(spec, n, choice.waitMs(), live);
         Double recentError = ctx.getBroadcastState(Health.PACE).get("error");
         long typicalError = recentError == null ? 0 : Math.round(recentError);
         if (predictedLateMarginMs >= 0 && header.predictedFinishMillis > 0

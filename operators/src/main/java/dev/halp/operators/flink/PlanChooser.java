@@ -129,6 +129,38 @@ final class PlanChooser {
         return new Choice(best.spec(), best.prediction(), best.waitMs(), seen.toString());
     }
 
+    /**
+     * The plan's predicted timeline, for drawing next to the actual one: per participant and block that it
+     * computes, {@code [participant, block, start, end]} in ms after the split. Blocks run one after the other
+     * (a block starts when every participant has finished the one before, as halo rows need), each participant
+     * taking its rows of the block times its measured ms per row; the first starts after {@code waitMs}. Null
+     * while a participant of the plan has no measured speed.
+     */
+    long[] timeline(PlanSpec spec, int batch, long waitMs, Live live) {
+        int participants = plans.plan(spec).secondaries() + 1;
+        List<Long> out = new ArrayList<>();
+        int blocks = plans.plan(spec).blocks().size();
+        double start = waitMs;
+        for (int b = 0; b < blocks; b++) {
+            double end = start;
+            for (int p = 0; p < participants; p++) {
+                int n = b < rows.byBlock(spec, p).length ? rows.byBlock(spec, p)[b] : 0;
+                if (n == 0) {
+                    continue;
+                }
+                Double ms = live.msPerRow().get(Participants.name(p));
+                if (ms == null) {
+                    return null;
+                }
+                double finish = start + n * batch * ms;
+                out.addAll(List.of((long) p, (long) b, Math.round(start), Math.round(finish)));
+                end = Math.max(end, finish);
+            }
+            start = end;
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** Rows per participant under {@code spec}, for one frame. */
     int[] rows(PlanSpec spec) {
         return rows.of(spec);

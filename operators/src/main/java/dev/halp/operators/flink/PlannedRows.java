@@ -11,8 +11,8 @@ import dev.halp.partitioner.util.BoundedCache;
  */
 final class PlannedRows {
 
-    /** Per participant number: rows computed, and the last block with work (-1: none). */
-    private record Counts(int[] rows, int[] lastBlock) {
+    /** Per participant number: rows computed, the last block with work (-1: none), and rows by block. */
+    private record Counts(int[] rows, int[] lastBlock, int[][] byBlock) {
     }
 
     private final JobPlans plans;
@@ -32,6 +32,12 @@ final class PlannedRows {
         return participant < all.length ? all[participant] : 0;
     }
 
+    /** Rows {@code participant} computes in each block. */
+    int[] byBlock(PlanSpec spec, int participant) {
+        int[][] all = counts(spec).byBlock();
+        return participant < all.length ? all[participant] : new int[0];
+    }
+
     /** The last block in which {@code participant} computes anything; -1 when it computes nothing. */
     int lastBlock(PlanSpec spec, int participant) {
         int[] all = counts(spec).lastBlock();
@@ -46,15 +52,18 @@ final class PlannedRows {
         SegmentPlan plan = plans.plan(spec);
         int[] rows = new int[plan.secondaries() + 1];
         int[] last = new int[rows.length];
+        int[][] byBlock = new int[rows.length][plan.blocks().size()];
         for (int p = 0; p < rows.length; p++) {
             last[p] = -1;
             for (int b = 0; b < plan.blocks().size(); b++) {
                 for (StageView.Work w : StageView.of(plan, b, p).work) {
-                    rows[p] += w.steps().stream().mapToInt(st -> st.outputRows().size()).sum();
+                    int n = w.steps().stream().mapToInt(st -> st.outputRows().size()).sum();
+                    rows[p] += n;
+                    byBlock[p][b] += n;
                     last[p] = b;
                 }
             }
         }
-        return new Counts(rows, last);
+        return new Counts(rows, last, byBlock);
     }
 }

@@ -70,12 +70,31 @@ public final class Results {
             es.bytesIn = t.bytesIn[i];
             es.bytesOut = t.bytesOut[i];
             es.rowsComputed = t.rowsComputed[i];
+            es.spans = FrameSpans.fromSplit(t.spans[i], first.deadlineMillis, first.splitMillis);
             r.es.put(Participants.name(i), es);
         }
         List<Piece> last = plan.blocks().get(plan.blocks().size() - 1).pieces();
         r.partsExpected = (int) last.stream().filter(p -> !p.rows().isEmpty()).count();
         r.partsReceived = (int) parts.stream().filter(p -> !p.isAnnouncement()).count();
         return r;
+    }
+
+    /** The announcement's predicted timeline, put beside each edge server's actual one. */
+    static void setPredicted(ResultRecord r, long[] predictedSpans) {
+        if (predictedSpans == null) {
+            return;
+        }
+        for (int p = 0; p < r.es.size(); p++) {
+            List<Long> mine = new ArrayList<>();
+            for (int i = 0; i + 3 < predictedSpans.length; i += 4) {
+                if (predictedSpans[i] == p) {
+                    mine.addAll(List.of(predictedSpans[i + 1], predictedSpans[i + 2], predictedSpans[i + 3]));
+                }
+            }
+            if (!mine.isEmpty()) {
+                r.es.get(Participants.name(p)).predicted = mine.stream().mapToLong(Long::longValue).toArray();
+            }
+        }
     }
 
     /** Top-5 classes and a SHA-256 of the scores' float32 little-endian bytes. */

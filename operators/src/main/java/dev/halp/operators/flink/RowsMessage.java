@@ -32,6 +32,11 @@ public class RowsMessage {
     public long predictedFinishMillis;
     /** Of that prediction, the wait behind the frames admitted before it and not finished yet. */
     public long predictedWaitMs;
+    /**
+     * The announcement's predicted timeline ({@link PlanChooser#timeline}): {@code [participant, block, start,
+     * end]} in ms after the split; null when no speed was measured yet. Only the announcement carries it.
+     */
+    public long[] predictedSpans;
     /** When it was sent, on the sender's clock. */
     public long sentAtMillis;
     /** Time left to the frame's deadline when it was sent, by the sender's clock. */

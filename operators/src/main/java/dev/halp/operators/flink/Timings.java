@@ -17,6 +17,11 @@ public class Timings {
     public long[] bytesOut;
     public int[] rowsComputed;
     public String[] taskManagers;
+    /**
+     * Per participant, what it did in each block ({@link FrameSpans}); null until it computed one. Only
+     * participant i writes entry i, and its later copies extend the earlier ones.
+     */
+    public long[][] spans;
 
     public Timings() {
     }
@@ -30,6 +35,7 @@ public class Timings {
         t.bytesOut = new long[participants];
         t.rowsComputed = new int[participants];
         t.taskManagers = new String[participants];
+        t.spans = new long[participants][];
         return t;
     }
 
@@ -50,6 +56,7 @@ public class Timings {
             if (taskManagers[i] == null) {
                 taskManagers[i] = o.taskManagers[i];
             }
+            spans[i] = FrameSpans.merge(spans[i], o.spans == null ? null : o.spans[i]);
         }
     }
 }

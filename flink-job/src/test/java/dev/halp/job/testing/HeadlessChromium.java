@@ -1,4 +1,4 @@
-package dev.halp.job.cluster;
+package dev.halp.job.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,11 +28,11 @@ import java.util.function.Predicate;
 
 /**
  * Debian's {@code chromium}, headless, driven over the Chrome DevTools Protocol: open a page, wait in real
- * time until its rendered text satisfies a condition, then take a screenshot and the DOM. Waiting on the page
+ * time until its rendered text satisfies a condition, run scripts in it, take a screenshot and the DOM. Waiting on the page
  * itself replaces {@code --virtual-time-budget}, which never ends on a dashboard that keeps polling its REST
  * API when the machine is slow (CI saw it hang).
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -49,7 +49,7 @@ final class HeadlessChromium implements AutoCloseable {
         this.socket = socket;
     }
 
-    static String binary() {
+    public static String binary() {
         for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;
@@ -60,7 +60,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Starts a browser with one blank page and connects to that page's DevTools endpoint. */
-    static HeadlessChromium start() throws IOException, InterruptedException {
+    public static HeadlessChromium start() throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("chromium");
         Path log = Files.createTempFile("chromium", ".log");
         List<String> cmd = new ArrayList<>(List.of(binary(), "--headless", "--no-sandbox", "--disable-gpu",
@@ -98,7 +98,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Navigates and waits until the page's rendered text passes {@code ready}; fails with the text seen last. */
-    void open(String url, Predicate<String> ready, Duration timeout) throws IOException, InterruptedException {
+    public void open(String url, Predicate<String> ready, Duration timeout) throws IOException, InterruptedException {
         call("Page.navigate", JSON.createObjectNode().put("url", url));
         long until = System.nanoTime() + timeout.toNanos();
         String text = "";
@@ -112,17 +112,18 @@ final class HeadlessChromium implements AutoCloseable {
         throw new IOException("the page " + url + " did not become ready within " + timeout + "; it showed: " + text);
     }
 
-    String dom() throws IOException, InterruptedException {
+    public String dom() throws IOException, InterruptedException {
         return evaluate("document.documentElement.outerHTML");
     }
 
-    void screenshot(Path png) throws IOException, InterruptedException {
+    public void screenshot(Path png) throws IOException, InterruptedException {
         Files.createDirectories(png.getParent());
         JsonNode r = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
         Files.write(png, Base64.getDecoder().decode(r.path("data").asText()));
     }
 
-    private String evaluate(String expression) throws IOException, InterruptedException {
+    /** Runs {@code expression} in the page and returns its value as text. */
+    public String evaluate(String expression) throws IOException, InterruptedException {
         JsonNode r = call("Runtime.evaluate", JSON.createObjectNode().put("expression", expression).put("returnByValue", true));
         return r.path("result").path("value").asText("");
     }
