@@ -66,6 +66,12 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
     private transient Counter misses;
     private transient Counter lateParts;
     private transient Counter rescues;
+    private transient Counter skippedRescues;
+    /**
+     * What a rescue has cost this instance per missing final row (head included), learnt from its rescues; a
+     * rescue predicted to end after the frame's deadline is not started. 0 until the first rescue.
+     */
+    private transient double rescueMsPerRow;
     /**
      * When a final part last arrived from each participant (this subtask's view, processing time). Not state:
      * after a restore the times before the failure say nothing about who is alive now, so a restored merge
@@ -111,6 +117,7 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         misses = g.counter("misses");
         lateParts = g.counter("lateParts");
         rescues = g.counter("rescuedFrames");
+        skippedRescues = g.counter("skippedRescues");
         lastHeard = new java.util.HashMap<>();
         latency = g.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(10_000));
         predictionError = g.histogram("predictionErrorMs", new DescriptiveStatisticsHistogram(10_000));
@@ -263,6 +270,12 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
         if (input.predictedFinishMillis > 0 && now < input.predictedFinishMillis) {
             return; // predicted to finish later than this (waiting its turn under load), not overdue: not abandoned
         }
+        int missingRows = missing.stream().mapToInt(RowRange::size).sum();
+        if (rescueMsPerRow > 0 && now + rescueMsPerRow * missingRows > input.deadlineMillis) {
+            // the host could not finish it before the deadline: it would only take the CPU the frames behind need
+            skippedRescues.inc();
+            return;
+        }
         long t0 = System.nanoTime();
         RowStore store = new RowStore();
         list.forEach(p -> store.put(p.rows(), p.tensor()));
@@ -275,8 +288,20 @@ public class FrameMerge extends KeyedProcessFunction<String, RowsMessage, Result
             store.put(r, model.slice(frame.rows(in.start(), in.end()), steps));
         }
         int records = finish(input, list, plan, store, t0, absent, out);
+        double perRow = (System.nanoTime() - t0) / 1e6 / Math.max(1, missingRows);
+        rescueMsPerRow = rescueMsPerRow <= 0 ? perRow : 0.7 * rescueMsPerRow + 0.3 * perRow;
         rescues.inc(records);
         close(ctx, input.deadlineMillis);
+    }
+
+    /** What a rescue costs per missing final row, as this instance has learnt it (0: no rescue yet). */
+    double rescueMsPerRow() {
+        return rescueMsPerRow;
+    }
+
+    /** Tests: as if earlier rescues had cost {@code ms} per missing final row. */
+    void assumeRescueMsPerRow(double ms) {
+        rescueMsPerRow = ms;
     }
 
     @Override

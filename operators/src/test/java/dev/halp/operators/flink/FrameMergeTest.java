@@ -202,6 +202,51 @@ class FrameMergeTest {
         }
     }
 
+    /**
+     * A rescue costs the host the whole of the missing rows' receptive fields (at 448x448 on half a core, seconds):
+     * one that cannot end before the deadline is not started, so it does not take the CPU the host's own
+     * pieces of the next frames need (a cascade seen on a cluster with a tight deadline). The cost is learnt from
+     * the rescues the merge ran.
+     */
+    @Test
+    void aRescueThatCannotEndBeforeTheDeadlineIsNotStartedAndTheCostIsLearnt() throws Exception {
+        long margin = 4_000;
+        FrameMerge merge = new FrameMerge(TINY, CLEANUP_AFTER).withRescueMargin(margin);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(merge), RowsMessage::frameKey,
+                org.apache.flink.api.common.typeinfo.Types.STRING);
+        try {
+            h.open();
+            h.setProcessingTime(0);
+            List<RowsMessage> first = parts(10_000);
+            h.processElement(announcement(first.get(0)), 1000);
+            for (RowsMessage m : first.subList(0, first.size() - 1)) {
+                h.processElement(m, 1000);
+            }
+            h.setProcessingTime(10_000 - margin);
+            List<ResultRecord> r = h.extractOutputValues();
+            assertEquals(1, r.size());
+            assertTrue(r.get(0).rescued != null, "rescued while nothing was known about the cost");
+            assertTrue(merge.rescueMsPerRow() > 0, "the rescue's cost is learnt: " + merge.rescueMsPerRow());
+
+            merge.assumeRescueMsPerRow(margin); // each missing row would take the whole margin
+            List<RowsMessage> second = parts(20_000);
+            second.forEach(m -> m.sequence = 2);
+            h.processElement(announcement(second.get(0)), 11_000);
+            for (RowsMessage m : second.subList(0, second.size() - 1)) {
+                h.processElement(m, 11_000);
+            }
+            h.setProcessingTime(20_000 - margin);
+            assertEquals(1, h.extractOutputValues().size(), "not rescued: it could not end in time");
+            h.setProcessingTime(20_000);
+            r = h.extractOutputValues();
+            assertEquals(2, r.size());
+            assertEquals(ResultRecord.MISSED, r.get(1).status);
+            assertEquals(null, r.get(1).rescued);
+        } finally {
+            h.close();
+        }
+    }
+
     private KeyedOneInputStreamOperatorTestHarness<String, RowsMessage, ResultRecord> rescuing(long margin)
             throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
