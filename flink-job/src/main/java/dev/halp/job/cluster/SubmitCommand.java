@@ -75,6 +75,11 @@ public final class SubmitCommand implements Callable<Integer> {
         } catch (CommandLine.ParameterException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        try {
+            TopicCheck.check(options);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (cluster != null && options.hostParallelism > 1 && options.hostParallelism > cluster.hostSlots() - 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--host-parallelism: " + options.hostParallelism
                     + " merge instances need a host TaskManager with " + (options.hostParallelism + 1)
