@@ -2,10 +2,8 @@ package dev.halp.job.stream;
 
 import dev.halp.kafka.record.CameraStats;
 import dev.halp.kafka.record.Json;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -33,14 +31,7 @@ final class CameraStatsWatcher implements AutoCloseable {
 
     CameraStatsWatcher(String bootstrap, String topic, boolean fromStart, PrintWriter out) {
         this.out = out;
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "halp-run-stats-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromStart ? "earliest" : "latest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new StringDeserializer(), new StringDeserializer());
-        consumer.subscribe(List.of(topic));
+        consumer = TopicReaders.readCommitted(bootstrap, "halp-run-stats", fromStart ? "earliest" : "latest", List.of(topic));
     }
 
     void poll(Duration timeout) {

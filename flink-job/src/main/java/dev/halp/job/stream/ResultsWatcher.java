@@ -3,10 +3,8 @@ package dev.halp.job.stream;
 import dev.halp.kafka.record.Json;
 import dev.halp.kafka.record.ResultRecord;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,14 +43,8 @@ final class ResultsWatcher implements AutoCloseable {
     /** {@code fromStart}: read the topics from the beginning (a fresh broker) or only what arrives from now on. */
     ResultsWatcher(String bootstrap, String resultsTopic, String deadLetterTopic, boolean fromStart) {
         this.resultsTopic = resultsTopic;
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "halp-run-watcher-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromStart ? "earliest" : "latest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new StringDeserializer(), new StringDeserializer());
-        consumer.subscribe(List.of(resultsTopic, deadLetterTopic));
+        consumer = TopicReaders.readCommitted(bootstrap, "halp-run-watcher", fromStart ? "earliest" : "latest",
+                List.of(resultsTopic, deadLetterTopic));
     }
 
     /** Polls once; returns how many records arrived. */

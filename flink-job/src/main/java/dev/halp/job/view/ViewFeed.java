@@ -3,15 +3,12 @@ package dev.halp.job.view;
 import dev.halp.kafka.record.CameraStats;
 import dev.halp.kafka.record.Json;
 import dev.halp.kafka.record.ResultRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads the job's results (and misses) and camera-stats topics into a {@link FrameStore}, read_committed, on a
@@ -26,14 +23,8 @@ final class ViewFeed implements AutoCloseable {
 
     ViewFeed(String bootstrap, String resultsTopic, String statsTopic, String startFrom, FrameStore store) {
         this.resultsTopic = resultsTopic;
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "halp-view-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, startFrom,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new StringDeserializer(), new StringDeserializer());
-        consumer.subscribe(List.of(resultsTopic, statsTopic));
+        consumer = dev.halp.job.stream.TopicReaders.readCommitted(bootstrap, "halp-view", startFrom,
+                List.of(resultsTopic, statsTopic));
         thread = new Thread(() -> read(store), "halp-view-feed");
         thread.setDaemon(true);
     }
