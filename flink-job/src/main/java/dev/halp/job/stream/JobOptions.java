@@ -86,7 +86,8 @@ public class JobOptions implements Serializable {
             + "has classes): results name their top-5 classes")
     public Path labels;
 
-    @Option(names = "--weights", description = "DJL .params or TorchScript weights (default: seeded)")
+    @Option(names = "--weights", description = "DJL .params, .safetensors or TorchScript (.pt) weights, the last two "
+            + "by torchvision's parameter names (default: seeded)")
     public Path weights;
 
     @Option(names = "--seed", defaultValue = "7", description = "seed of the built-in weights (default: ${DEFAULT-VALUE})")

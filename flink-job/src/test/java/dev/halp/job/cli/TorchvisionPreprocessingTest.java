@@ -37,6 +37,8 @@ class TorchvisionPreprocessingTest {
 
     /** The tiny network's TorchScript fixture (operators' test resources; the fixture script reads it too). */
     static final Path WEIGHTS = Path.of("..", "operators", "src", "test", "resources", "tiny-torchvision.pt");
+    /** The same weights as safetensors, written from a module with real batch-norm buffers. */
+    static final Path SAFETENSORS = Path.of("..", "operators", "src", "test", "resources", "tiny-torchvision.safetensors");
     private static final double TOLERANCE = 1e-5;
 
     private static float[] torchvisionLogits() throws Exception {
@@ -68,11 +70,13 @@ class TorchvisionPreprocessingTest {
         long[] shape = {1, 3, 32, 32};
         TensorBytes input = TensorBytes.ofFloats(shape,
                 new Normalization("imagenet", false).toFloats(FramePixels.toRgbPlaneBytes(f), shape));
-        try (CnnModel model = CnnModel.builder().setSpec(Models.tiny()).optWeights(WEIGHTS).build()) {
-            float[] logits = model.head(model.features(input, 0, Models.tiny().features().size()))[0];
-            assertEquals(expected.length, logits.length);
-            for (int i = 0; i < logits.length; i++) {
-                assertEquals(expected[i], logits[i], TOLERANCE, "logit " + i);
+        for (Path weights : java.util.List.of(WEIGHTS, SAFETENSORS)) {
+            try (CnnModel model = CnnModel.builder().setSpec(Models.tiny()).optWeights(weights).build()) {
+                float[] logits = model.head(model.features(input, 0, Models.tiny().features().size()))[0];
+                assertEquals(expected.length, logits.length);
+                for (int i = 0; i < logits.length; i++) {
+                    assertEquals(expected[i], logits[i], TOLERANCE, weights.getFileName() + ": logit " + i);
+                }
             }
         }
     }

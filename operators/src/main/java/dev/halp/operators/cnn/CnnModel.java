@@ -183,7 +183,10 @@ public final class CnnModel implements AutoCloseable {
             return this;
         }
 
-        /** A DJL {@code .params} file, or a TorchScript file ({@code .pt}) of a torchvision-layout model. */
+        /**
+         * A DJL {@code .params} file, a {@code .safetensors} file, or a TorchScript file ({@code .pt}) of a
+         * torchvision-layout model (the last two by torchvision's parameter names).
+         */
         public Builder optWeights(Path weights) {
             this.weights = weights;
             return this;
@@ -232,6 +235,8 @@ public final class CnnModel implements AutoCloseable {
                     seeded(model.getNDManager(), block);
                 } else if (weights.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".params")) {
                     loadParams(model);
+                } else if (weights.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
+                    SafetensorsWeights.importInto(block, weights, model.getNDManager());
                 } else {
                     TorchScriptWeights.importInto(block, weights, model.getNDManager());
                 }

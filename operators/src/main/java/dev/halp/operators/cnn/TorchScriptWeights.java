@@ -4,8 +4,6 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
@@ -16,9 +14,7 @@ import ai.djl.util.Pair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,29 +42,9 @@ final class TorchScriptWeights {
             for (Pair<String, Parameter> p : ts.getBlock().getParameters()) {
                 source.put(p.getKey(), p.getValue().getArray());
             }
-            List<String> problems = new ArrayList<>();
-            for (Map.Entry<String, WeightSlot> e : block.parametersByName().entrySet()) {
-                NDArray src = source.remove(e.getKey());
-                Shape want = e.getValue().shape();
-                if (src == null && e.getKey().contains(".running_")) {
-                    problems.add("missing " + e.getKey() + " (DJL reads a TorchScript module's parameters, not its"
-                            + " buffers: export batch-norm running statistics as frozen parameters, see README)");
-                } else if (src == null) {
-                    problems.add("missing " + e.getKey());
-                } else if (!src.getShape().equals(want)) {
-                    problems.add(e.getKey() + " has shape " + src.getShape() + ", expected " + want);
-                } else {
-                    e.getValue().set(manager.create(src.toType(DataType.FLOAT32, false).toFloatArray(), want));
-                }
-            }
-            source.keySet().removeIf(k -> k.endsWith("num_batches_tracked"));
-            if (!source.isEmpty()) {
-                problems.add("unexpected parameters " + new java.util.TreeSet<>(source.keySet()));
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(file + " does not match " + block.spec().name() + ": "
-                        + String.join("; ", problems));
-            }
+            NamedWeights.assign(block, source, file, manager,
+                    "DJL reads a TorchScript module's parameters, not its buffers: write the weights as safetensors "
+                    + "with tools/export_safetensors.py, or re-register the running statistics as frozen parameters");
         } catch (IOException | ModelNotFoundException | MalformedModelException e) {
             throw new IllegalArgumentException("cannot load TorchScript file " + file + ": " + e.getMessage(), e);
         }

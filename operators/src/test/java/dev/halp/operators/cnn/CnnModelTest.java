@@ -88,6 +88,30 @@ class CnnModelTest {
         }
     }
 
+    /**
+     * The same weights written from a module whose batch norm holds real buffers (running mean and variance),
+     * as safetensors (tools/export_safetensors.py): the forward pass is TorchScript's own.
+     */
+    @Test
+    void safetensorsWithBatchNormBuffersMatchTheTorchScriptForwardPass() throws Exception {
+        Path st = Paths.get(CnnModelTest.class.getResource("/tiny-torchvision.safetensors").toURI());
+        float[] reference;
+        Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
+                .optModelPath(fixture()).optEngine("PyTorch").optTranslator(new NoopTranslator()).build();
+        try (ZooModel<NDList, NDList> ts = criteria.loadModel();
+             Predictor<NDList, NDList> p = ts.newPredictor();
+             NDManager m = NDManager.newBaseManager()) {
+            reference = p.predict(new NDList(m.create(frame.toFloats(), new Shape(frame.shape())))).singletonOrThrow()
+                    .toFloatArray();
+        }
+        try (CnnModel imported = CnnModel.builder().setSpec(tiny).optWeights(st).build()) {
+            assertArrayEquals(reference, scores(imported), 1e-5f);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CnnModel.builder().setSpec(Models.vgg11()).optWeights(st).build().close());
+        assertTrue(e.getMessage().contains("features.0.weight has shape"), e.getMessage());
+    }
+
     @Test
     void torchScriptOfAnotherLayoutIsRejectedNamingTheParameters() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
