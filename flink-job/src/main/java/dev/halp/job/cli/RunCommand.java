@@ -105,6 +105,13 @@ final class RunCommand implements Callable<Integer> {
         if (images != null && !java.nio.file.Files.isDirectory(images)) {
             throw Options.bad(spec, "--images", "not a directory: " + images);
         }
+        if (job.bootstrap != null) {
+            try {
+                dev.halp.job.stream.TopicCheck.check(job); // your broker: the embedded one gets its topics created
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         EmbeddedRun run = new EmbeddedRun(job, new EmbeddedRun.Camera(frames, cameras, fps, width, height, images, 0,
                 sizeCycle, sizeEvery, feed),
                 json.progress()).optResultsOut(resultsOut).optViewPort(viewPort);

@@ -37,7 +37,7 @@ final class CameraStatsWatcher implements AutoCloseable {
     void poll(Duration timeout) {
         for (ConsumerRecord<String, String> rec : consumer.poll(timeout)) {
             CameraStats s = Json.read(rec.value(), CameraStats.class);
-            if (ResultsWatcher.WARM_UP.equals(s.cameraId)) {
+            if (EmbeddedRun.WARM_UP_CAMERA.equals(s.cameraId)) {
                 continue;
             }
             CameraStats before = windows.computeIfAbsent(s.cameraId, c -> new TreeMap<>()).get(s.windowStart);

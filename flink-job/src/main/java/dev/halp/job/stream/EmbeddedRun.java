@@ -204,7 +204,6 @@ public final class EmbeddedRun {
         long until = System.currentTimeMillis() + 1000 * options.statsWindowS + options.resultsOutOfOrderMs()
                 + HalpJob.STATS_IDLE_MS + 5_000;
         Map<String, Long> last = watcher.lastCaptureByCamera();
-        last.remove(ResultsWatcher.WARM_UP);
         while (!stats.covers(last) && System.currentTimeMillis() < until
                 && !job.getJobStatus().get().isGloballyTerminalState()) {
             stats.poll(Duration.ofMillis(200));
@@ -250,7 +249,7 @@ public final class EmbeddedRun {
                     && !job.getJobStatus().get().isGloballyTerminalState(); ) {
                 if (System.currentTimeMillis() >= nextSend || watcher.warmUps() > seen) {
                     seen = watcher.warmUps();
-                    sim.send(sim.frame(ResultsWatcher.WARM_UP, n++ * options.probeEvery, System.currentTimeMillis(), 0));
+                    sim.send(sim.frame(WARM_UP_CAMERA, n++ * options.probeEvery, System.currentTimeMillis(), 0));
                     nextSend = System.currentTimeMillis() + 5_000;
                 }
                 watcher.poll(Duration.ofMillis(200));

@@ -6,8 +6,8 @@ import picocli.CommandLine;
 
 /**
  * The job jar's entry point for {@code flink run} and the dashboard's Submit New Job page: program arguments
- * are the job options ({@code --bootstrap host:9092 --scheme halp ...}). Bad options fail before the job is
- * submitted, naming the option.
+ * are the job options ({@code --bootstrap host:9092 --scheme halp ...}). Bad options, an unreachable broker
+ * or a missing topic fail before the job is submitted, naming the option.
  */
 public final class HalpJobMain {
 
@@ -22,6 +22,7 @@ public final class HalpJobMain {
             throw new IllegalArgumentException("--bootstrap: required when the job is submitted to a cluster");
         }
         o.validate();
+        TopicCheck.check(o);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         StreamingJob.configure(env, o);
         StreamingJob.attachKafka(env, o);

@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The job's typed options with their defaults, shared by {@code bin/halp run}, {@code flink run} and the
@@ -327,11 +329,10 @@ public class JobOptions implements Serializable {
         }
         require(warmupSizes().stream().allMatch(hw -> hw[0] >= min && hw[1] >= min), "--warmup-size",
                 "sizes must be at least " + min + "x" + min + " for " + model);
-        for (String[] t : new String[][] {{"--frames-topic", framesTopic}, {"--results-topic", resultsTopic},
-                {"--dead-letter-topic", deadLetterTopic}, {"--feedback-topic", feedbackTopic}, {"--camera-stats-topic", cameraStatsTopic},
-                {"--group-id", groupId}}) {
-            require(t[1] != null && t[1].matches("[A-Za-z0-9._-]{1,249}"), t[0], "not a valid Kafka name: '" + t[1] + "'");
-        }
+        Map<String, String> names = new LinkedHashMap<>(topicsByOption());
+        names.put("--group-id", groupId);
+        names.forEach((option, name) -> require(name != null && name.matches("[A-Za-z0-9._-]{1,249}"), option,
+                "not a valid Kafka name: '" + name + "'"));
         return this;
     }
 
@@ -354,9 +355,32 @@ public class JobOptions implements Serializable {
                 .withDeviceMsPerRow(faultDeviceMsPerRow);
     }
 
-    /** Every topic the job reads or writes, for brokers that do not create topics on first use. */
+    /** Every topic the job may read or write, by the option that names it. */
+    public Map<String, String> topicsByOption() {
+        Map<String, String> t = new LinkedHashMap<>();
+        t.put("--frames-topic", framesTopic);
+        t.put("--results-topic", resultsTopic);
+        t.put("--dead-letter-topic", deadLetterTopic);
+        t.put("--feedback-topic", feedbackTopic);
+        t.put("--camera-stats-topic", cameraStatsTopic);
+        return t;
+    }
+
+    /** Of those, the ones this configuration uses: feedback only when it measures the edge servers, statistics when on. */
+    public Map<String, String> topicsInUse() {
+        Map<String, String> t = topicsByOption();
+        if (!needsSpeedReports()) {
+            t.remove("--feedback-topic");
+        }
+        if (statsWindowS <= 0) {
+            t.remove("--camera-stats-topic");
+        }
+        return t;
+    }
+
+    /** Every topic the job may read or write, for brokers that do not create topics on first use. */
     public String[] topics() {
-        return new String[] {framesTopic, resultsTopic, deadLetterTopic, feedbackTopic, cameraStatsTopic};
+        return topicsByOption().values().toArray(String[]::new);
     }
 
     /** The plan file's layout as a spec, checked against the job's model and secondaries; null without one. */

@@ -37,8 +37,6 @@ final class ResultsWatcher implements AutoCloseable {
     private long deadLetters;
     private int warmUps;
 
-    /** Camera id of the frame that warms the pipeline up; not counted. */
-    static final String WARM_UP = EmbeddedRun.WARM_UP_CAMERA;
 
     /** {@code fromStart}: read the topics from the beginning (a fresh broker) or only what arrives from now on. */
     ResultsWatcher(String bootstrap, String resultsTopic, String deadLetterTopic, boolean fromStart) {
@@ -57,7 +55,7 @@ final class ResultsWatcher implements AutoCloseable {
                 continue;
             }
             ResultRecord r = Json.read(rec.value(), ResultRecord.class);
-            if (WARM_UP.equals(r.cameraId)) {
+            if (EmbeddedRun.WARM_UP_CAMERA.equals(r.cameraId)) {
                 warmUps++;
                 continue;
             }
@@ -119,7 +117,7 @@ final class ResultsWatcher implements AutoCloseable {
         return all;
     }
 
-    /** The latest capture time of each camera's frames that came back. */
+    /** The latest capture time of each camera's frames that came back (warm-up frames are not counted). */
     Map<String, Long> lastCaptureByCamera() {
         Map<String, Long> last = new TreeMap<>();
         all.forEach(r -> last.merge(r.cameraId, r.captureMillis, Math::max));

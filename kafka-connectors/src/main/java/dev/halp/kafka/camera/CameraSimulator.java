@@ -152,11 +152,10 @@ public final class CameraSimulator implements AutoCloseable {
                         return;
                     }
                     long capture = live ? System.currentTimeMillis() : start + Math.round(index * 1000 / info.fps());
-                    FrameRecord f = feed.jpegQuality() > 0
-                            ? new FrameRecord(camera, sequence++, capture, info.width(), info.height(), 3,
-                                    PixelFormat.JPEG, JpegFrames.encode(rgb, info.width(), info.height(), feed.jpegQuality()))
-                            : new FrameRecord(camera, sequence++, capture, info.width(), info.height(), 3,
-                                    PixelFormat.RGB8, rgb);
+                    boolean jpeg = feed.jpegQuality() > 0;
+                    FrameRecord f = new FrameRecord(camera, sequence++, capture, info.width(), info.height(), 3,
+                            jpeg ? PixelFormat.JPEG : PixelFormat.RGB8,
+                            jpeg ? JpegFrames.encode(rgb, info.width(), info.height(), feed.jpegQuality()) : rgb);
                     publish(f, FrameCodec.encode(f), acknowledged, onSent);
                     index++;
                     backoffMs = MIN_BACKOFF_MS;

@@ -137,14 +137,16 @@ final class PlanChooser {
      * while a participant of the plan has no measured speed.
      */
     long[] timeline(PlanSpec spec, int batch, long waitMs, Live live) {
-        int participants = plans.plan(spec).secondaries() + 1;
+        var plan = plans.plan(spec);
+        int participants = plan.secondaries() + 1;
         List<Long> out = new ArrayList<>();
-        int blocks = plans.plan(spec).blocks().size();
+        int blocks = plan.blocks().size();
         double start = waitMs;
         for (int b = 0; b < blocks; b++) {
             double end = start;
             for (int p = 0; p < participants; p++) {
-                int n = b < rows.byBlock(spec, p).length ? rows.byBlock(spec, p)[b] : 0;
+                int[] mine = rows.byBlock(spec, p);
+                int n = b < mine.length ? mine[b] : 0;
                 if (n == 0) {
                     continue;
                 }

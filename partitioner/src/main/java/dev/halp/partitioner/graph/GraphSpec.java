@@ -119,14 +119,12 @@ public record GraphSpec(String name, int inChannels, List<GraphNode> nodes, List
             }
         }
         List<Integer> cuts = new ArrayList<>();
+        int readUntil = -1; // the last node that reads any node before i
         for (int i = 0; i < nodes.size(); i++) {
-            boolean alone = true;
-            for (int j = 0; j < i && alone; j++) {
-                alone = lastReader[j] <= i; // nothing before i is read after i
-            }
-            if (alone) {
+            if (readUntil <= i) {
                 cuts.add(i);
             }
+            readUntil = Math.max(readUntil, lastReader[i]);
         }
         return cuts;
     }

@@ -63,8 +63,8 @@ class ResNetsTest {
         int[] h = r18.heights(224);
         int from = r18.indexOf("layer1.1.relu");
         int to = r18.indexOf("layer2.0.relu");
-        // output rows [3, 5) of layer2.0: the 3x3 stride-2 branch reads rows [5, 10) after two 3x3s, the
-        // 1x1 stride-2 shortcut rows 6 and 8: the union is [4, 11) (conv1 3x3/2 then conv2 3x3/1)
+        // output rows [3, 5) of layer2.0: conv2 (3x3/1) needs rows [2, 6) of conv1, which (3x3/2) reads rows
+        // [3, 12) of the block's input; the 1x1/2 shortcut needs rows 6 and 8 of it, inside that: the union is [3, 12)
         GraphReceptiveField.Needs n = GraphReceptiveField.needed(r18, h, 224, from, to, RowRange.of(3, 5));
         assertEquals(RowRange.of(2, 6), n.of(r18.indexOf("layer2.0.conv1")));
         assertEquals(RowRange.of(3, 5), n.of(r18.indexOf("layer2.0.downsample.0")));

@@ -1,6 +1,5 @@
-package dev.halp.job.cluster;
+package dev.halp.job.stream;
 
-import dev.halp.job.stream.JobOptions;
 import dev.halp.kafka.broker.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

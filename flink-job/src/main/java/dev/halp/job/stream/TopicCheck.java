@@ -1,6 +1,5 @@
-package dev.halp.job.cluster;
+package dev.halp.job.stream;
 
-import dev.halp.job.stream.JobOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -8,7 +7,6 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,30 +17,15 @@ import java.util.concurrent.TimeUnit;
  * missing topic otherwise shows only once the job runs, as a sink that retries "unknown topic" forever.
  * Brokers that create topics on first use ({@code auto.create.topics.enable}) pass without them.
  */
-final class TopicCheck {
+public final class TopicCheck {
 
     private static final long TIMEOUT_S = 10;
 
     private TopicCheck() {
     }
 
-    /** The topics {@code o} reads or writes, by the option that names each. */
-    static Map<String, String> topicsOf(JobOptions o) {
-        Map<String, String> t = new LinkedHashMap<>();
-        t.put("--frames-topic", o.framesTopic);
-        t.put("--results-topic", o.resultsTopic);
-        t.put("--dead-letter-topic", o.deadLetterTopic);
-        if (o.needsSpeedReports()) {
-            t.put("--feedback-topic", o.feedbackTopic);
-        }
-        if (o.statsWindowS > 0) {
-            t.put("--camera-stats-topic", o.cameraStatsTopic);
-        }
-        return t;
-    }
-
     /** Fails with {@link IllegalArgumentException} naming the option of the first missing topic. */
-    static void check(JobOptions o) {
+    public static void check(JobOptions o) {
         int timeoutMs = (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
@@ -51,7 +34,7 @@ final class TopicCheck {
             if (createsTopics(admin)) {
                 return;
             }
-            for (Map.Entry<String, String> e : topicsOf(o).entrySet()) {
+            for (Map.Entry<String, String> e : o.topicsInUse().entrySet()) {
                 if (!existing.contains(e.getValue())) {
                     throw new IllegalArgumentException(e.getKey() + ": topic '" + e.getValue() + "' does not exist on "
                             + o.bootstrap + ", which does not create topics on first use: create it (bin/halp broker "
