@@ -1,5 +1,7 @@
 package dev.halp.partitioner.cost;
 
+import dev.halp.partitioner.graph.GraphNode;
+import dev.halp.partitioner.layer.GraphBlockSpec;
 import dev.halp.partitioner.layer.LayerSpec;
 import dev.halp.partitioner.model.ModelSpec;
 
@@ -54,12 +56,37 @@ public record FlopProfile(String name, double effectiveGflops, double memoryGBps
             // the layer runs on explicitly padded rows with zero height padding
             int span = layer.dilation() * (layer.kernel() - 1) + 1;
             double outRows = rows < span ? 0 : (rows - span) / layer.stride() + 1;
+            if (layer instanceof GraphBlockSpec block) {
+                return blockMs(block, channels[l], (double) batch * outRows * widths[l + 1]);
+            }
             double outElements = (double) batch * channels[l + 1] * outRows * widths[l + 1];
             double inElements = (double) batch * channels[l] * rows * widths[l];
-            double flops = 2 * outElements * layer.macsPerOutput(channels[l]);
-            double computeMs = flops / (effectiveGflops * 1e6);
-            double memoryMs = (inElements + outElements) * bytesPerValue / (memoryGBps * 1e6);
-            return overheadMs + Math.max(computeMs, memoryMs);
+            return callMs(2 * outElements * layer.macsPerOutput(channels[l]), inElements + outElements);
         });
+    }
+
+    private double callMs(double flops, double elements) {
+        return overheadMs + Math.max(flops / (effectiveGflops * 1e6), elements * bytesPerValue / (memoryGBps * 1e6));
+    }
+
+    /** A block costs one call per node, each node's outputs in proportion to the block's output pixels. */
+    private double blockMs(GraphBlockSpec block, int inChannels, double outPixels) {
+        int[] c = block.channels(inChannels);
+        double[] scale = block.pixelsPerOutput();
+        double ms = 0;
+        for (int i = 0; i < c.length; i++) {
+            GraphNode node = block.graph().nodes().get(i);
+            int[] inputs = block.graph().inputsOf(i);
+            int nodeIn = inputs[0] < 0 ? inChannels : c[inputs[0]];
+            double out = c[i] * outPixels * scale[i];
+            if (node.isAdd()) {
+                ms += callMs(out * (inputs.length - 1), out * (inputs.length + 1));
+            } else {
+                int s = node.layer().stride();
+                double in = (double) nodeIn * outPixels * scale[i] * s * s;
+                ms += callMs(2 * out * node.layer().macsPerOutput(nodeIn), in + out);
+            }
+        }
+        return ms;
     }
 }

@@ -25,27 +25,34 @@ public final class ResNets {
     }
 
     public static GraphSpec resnet18() {
-        return build("resnet18", new int[] {2, 2, 2, 2}, false);
+        return of("resnet18", 64, new int[] {2, 2, 2, 2}, false, 1000);
     }
 
     public static GraphSpec resnet34() {
-        return build("resnet34", new int[] {3, 4, 6, 3}, false);
+        return of("resnet34", 64, new int[] {3, 4, 6, 3}, false, 1000);
     }
 
     public static GraphSpec resnet50() {
-        return build("resnet50", new int[] {3, 4, 6, 3}, true);
+        return of("resnet50", 64, new int[] {3, 4, 6, 3}, true, 1000);
     }
 
-    private static GraphSpec build(String name, int[] blocks, boolean bottleneck) {
+    /**
+     * A torchvision-layout ResNet of any width and depth: {@code base} channels after the stem (torchvision:
+     * 64), doubled at each of the four stages; {@code blocks} per stage; bottlenecks or basic blocks.
+     */
+    public static GraphSpec of(String name, int base, int[] blocks, boolean bottleneck, int classes) {
+        if (blocks.length != 4 || base <= 0 || classes <= 0) {
+            throw new IllegalArgumentException(name + ": a ResNet has four stages, a positive width and classes");
+        }
         List<GraphNode> g = new ArrayList<>();
-        String x = add(g, new Conv2dSpec("conv1", 3, 64, 7, 2, 3, 1, 1, false), GraphNode.INPUT);
-        x = add(g, new BatchNormSpec("bn1", 64, EPS), x);
+        String x = add(g, new Conv2dSpec("conv1", 3, base, 7, 2, 3, 1, 1, false), GraphNode.INPUT);
+        x = add(g, new BatchNormSpec("bn1", base, EPS), x);
         x = add(g, new ReluSpec("relu"), x);
         x = add(g, new PoolSpec("maxpool", PoolSpec.Kind.MAX, 3, 2, 1), x);
-        int channels = 64;
+        int channels = base;
         int expansion = bottleneck ? 4 : 1;
         for (int stage = 0; stage < 4; stage++) {
-            int width = 64 << stage;
+            int width = base << stage;
             for (int b = 0; b < blocks[stage]; b++) {
                 int stride = stage > 0 && b == 0 ? 2 : 1;
                 String p = "layer" + (stage + 1) + "." + b + ".";
@@ -79,7 +86,7 @@ public final class ResNets {
             }
         }
         List<HeadLayer> head = List.of(new HeadLayer.AdaptiveAvgPool("avgpool", 1, 1), new HeadLayer.Flatten("flatten"),
-                new HeadLayer.Linear("fc", channels, 1000));
+                new HeadLayer.Linear("fc", channels, classes));
         return new GraphSpec(name, 3, g, head);
     }
 

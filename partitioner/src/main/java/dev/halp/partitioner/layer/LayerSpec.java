@@ -10,7 +10,7 @@ import dev.halp.partitioner.rf.RowWindow;
  * <p>{@code name} is the parameter prefix, torchvision style ({@code features.3}), so weights can be
  * imported by name.
  */
-public sealed interface LayerSpec permits Conv2dSpec, PoolSpec, ReluSpec, BatchNormSpec {
+public sealed interface LayerSpec permits Conv2dSpec, PoolSpec, ReluSpec, BatchNormSpec, GraphBlockSpec {
 
     String name();
 

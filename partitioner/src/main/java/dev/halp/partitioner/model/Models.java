@@ -1,5 +1,6 @@
 package dev.halp.partitioner.model;
 
+import dev.halp.partitioner.graph.ResNets;
 import dev.halp.partitioner.layer.BatchNormSpec;
 import dev.halp.partitioner.layer.Conv2dSpec;
 import dev.halp.partitioner.layer.HeadLayer;
@@ -26,14 +27,17 @@ public final class Models {
             "vgg16", Models::vgg16,
             "vgg11", Models::vgg11,
             "mobilenet-v1", Models::mobileNetV1,
-            "tiny", Models::tiny);
+            "tiny", Models::tiny,
+            "resnet18", () -> ResNets.resnet18().toModel(),
+            "resnet34", () -> ResNets.resnet34().toModel(),
+            "resnet50", () -> ResNets.resnet50().toModel());
 
     private Models() {
     }
 
     /** The names accepted by {@link #byName(String)}. */
     public static List<String> names() {
-        return List.of("vgg16", "vgg11", "mobilenet-v1", "tiny");
+        return List.of("vgg16", "vgg11", "mobilenet-v1", "resnet18", "resnet34", "resnet50", "tiny");
     }
 
     public static ModelSpec byName(String name) {

@@ -1,6 +1,8 @@
 package dev.halp.partitioner.graph;
 
 import dev.halp.partitioner.layer.Conv2dSpec;
+import dev.halp.partitioner.layer.GraphBlockSpec;
+import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.model.Models;
 import dev.halp.partitioner.rf.ReceptiveField;
 import dev.halp.partitioner.rf.RowRange;
@@ -69,5 +71,59 @@ class ResNetsTest {
         assertEquals(RowRange.of(2, 6), n.of(r18.indexOf("layer2.0.conv1")));
         assertEquals(RowRange.of(3, 5), n.of(r18.indexOf("layer2.0.downsample.0")));
         assertEquals(RowRange.of(3, 12), n.source());
+    }
+
+    @Test
+    void aChainIsItsOwnModelAndAResNetIsAChainOfItsBlocks() {
+        assertEquals(Models.vgg16(), GraphSpec.chain(Models.vgg16()).toModel());
+        GraphSpec r18 = ResNets.resnet18();
+        ModelSpec m = r18.toModel();
+        assertEquals(20, m.features().size(), "4 stem layers, then each of 8 blocks and its closing ReLU");
+        assertEquals("layer2.0", m.features().get(8).name());
+        GraphBlockSpec down = (GraphBlockSpec) m.features().get(8);
+        // conv1 3x3/2 then conv2 3x3/1: a 7-row window, stride 2, padding 3, as composing the two gives
+        assertEquals(List.of(7, 2, 3), List.of(down.kernel(), down.stride(), down.padding()));
+        assertEquals("downsample.0", down.graph().nodes().get(5).name());
+        int[] heights = m.heights(224);
+        int[] nodeHeights = r18.heights(224);
+        List<Integer> cuts = r18.cutPoints();
+        for (int p = 0; p < cuts.size(); p++) {
+            assertEquals(nodeHeights[cuts.get(p)], heights[p + 1], m.features().get(p).name());
+        }
+        assertEquals(512, m.channels()[m.features().size()]);
+        // a stride-1 basic block: 3x3 then 3x3, a 5-row window
+        assertEquals(5, m.features().get(4).kernel());
+    }
+
+    @Test
+    void aBlocksReceptiveFieldHoldsEveryRowItsBranchesRead() {
+        for (GraphSpec g : List.of(ResNets.resnet18(), ResNets.resnet50())) {
+            ModelSpec m = g.toModel();
+            int[] nodeHeights = g.heights(720);
+            int[] heights = m.heights(720);
+            List<Integer> cuts = g.cutPoints();
+            for (int p = 1; p < cuts.size(); p++) {
+                int rows = heights[p + 1];
+                for (RowRange out : List.of(RowRange.of(0, 1), RowRange.of(rows / 3, rows / 2), RowRange.of(rows - 2, rows))) {
+                    RowRange viaGraph = GraphReceptiveField.needed(g, nodeHeights, 720, cuts.get(p - 1), cuts.get(p), out)
+                            .source();
+                    RowRange viaModel = ReceptiveField.neededRows(m, heights, p, p + 1, out);
+                    assertTrue(viaModel.start() <= viaGraph.start() && viaModel.end() >= viaGraph.end(),
+                            m.features().get(p).name() + " " + out + ": " + viaModel + " vs " + viaGraph);
+                    assertTrue(viaModel.size() - viaGraph.size() <= 1, "at most the row a clipped branch skips");
+                }
+            }
+        }
+    }
+
+    @Test
+    void blocksWithoutACommonNamePrefixAreRefused() {
+        List<GraphNode> nodes = List.of(
+                GraphNode.of(new Conv2dSpec("a", 1, 1, 3, 1, 1, 1, 1, false), GraphNode.INPUT),
+                GraphNode.of(new Conv2dSpec("b", 1, 1, 1, 1, 0, 1, 1, false), GraphNode.INPUT),
+                GraphNode.add("sum", "a", "b"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new GraphSpec("unnamed", 1, nodes, List.of()).toModel());
+        assertTrue(e.getMessage().contains("share no name prefix"), e.getMessage());
     }
 }

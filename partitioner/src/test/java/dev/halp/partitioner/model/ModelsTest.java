@@ -65,7 +65,10 @@ class ModelsTest {
         assertThrows(IllegalArgumentException.class, () -> Models.byName("resnet"));
         for (String name : Models.names()) {
             for (LayerSpec l : Models.byName(name).features()) {
-                assertTrue(l.name().startsWith("features."));
+                // torchvision's module names: features.N in VGG and MobileNet, conv1 .. layer4.1 in ResNets
+                assertTrue(l.name().startsWith(name.startsWith("resnet") ? "" : "features."), l.name());
+                assertTrue(l.name().matches("(features\\.\\d+|conv1|bn1|relu|maxpool|layer[1-4]\\.\\d+(\\.relu)?)"),
+                        name + ": " + l.name());
             }
         }
     }

@@ -1,7 +1,7 @@
 package dev.halp.partitioner.plan;
 
+import dev.halp.partitioner.RandomGraphs;
 import dev.halp.partitioner.RandomStacks;
-import dev.halp.partitioner.layer.LayerSpec;
 import dev.halp.partitioner.model.ModelSpec;
 import dev.halp.partitioner.rf.LayerStep;
 import dev.halp.partitioner.rf.RowRange;
@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +50,34 @@ class PlanExecutionPropertyTest {
             int secondaries = 1 + r.nextInt(8);
             SegmentPlan plan = ProportionalSplit.equal(model, height, height, blocks, secondaries);
             check(plan, seed);
+            checked++;
+        }
+    }
+
+    /**
+     * The same for random residual graphs (random geometry on both branches), cut into pieces at their cut
+     * points: every plan's blocks end where branches have joined, and a block's slice runs node by node.
+     */
+    @Test
+    void residualPlansStitchBackToTheWholeSignal() {
+        SplittableRandom random = new SplittableRandom(11);
+        int checked = 0;
+        while (checked < 600) {
+            long seed = random.nextLong();
+            Random r = new Random(seed);
+            ModelSpec model = RandomGraphs.residual(random).toModel();
+            int height = 1 + r.nextInt(300);
+            if (!model.fits(height)) {
+                continue;
+            }
+            List<Integer> ends = new ArrayList<>();
+            for (int l = 1; l < model.features().size(); l++) {
+                if (r.nextBoolean()) {
+                    ends.add(l);
+                }
+            }
+            check(ProportionalSplit.equal(model, height, height, FusedBlocks.fromEnds(model, ends), 1 + r.nextInt(6)),
+                    seed);
             checked++;
         }
     }
@@ -98,9 +127,7 @@ class PlanExecutionPropertyTest {
                     x[row - in.start()] = mine.get(row);
                 }
                 for (LayerStep step : steps) {
-                    LayerSpec layer = model.features().get(step.layer());
-                    x = net.layer(step.layer(), OneDimensionalNet.pad(x, step.padTop(), step.padBottom(),
-                            layer.borderFill()));
+                    x = net.step(step, x);
                     assertEquals(step.outputRows().size(), x.length);
                 }
                 for (int row = piece.rows().start(); row < piece.rows().end(); row++) {

@@ -1,0 +1,199 @@
+package dev.halp.partitioner.layer;
+
+import dev.halp.partitioner.graph.GraphNode;
+import dev.halp.partitioner.graph.GraphSpec;
+import dev.halp.partitioner.rf.RowRange;
+import dev.halp.partitioner.rf.RowWindow;
+
+/**
+ * The part of a feature graph between two cuts (a residual block: branches that split after one cut and
+ * join before the next), seen from outside as one layer. Its receptive field is the union over its
+ * branches, which for every block of a ResNet is the window of one kernel, stride and padding (the longer
+ * branch's, composed along it); a block whose union is not such a window is refused. A slice of it runs node
+ * by node, each node on the rows {@link dev.halp.partitioner.graph.GraphReceptiveField} names and padded only
+ * at the frame border, so it equals the whole frame exactly.
+ *
+ * <p>{@code graph}'s node names are relative to {@code name} ({@code conv1} in block {@code layer1.0}); its
+ * first nodes read {@link GraphNode#INPUT}, the block's input.
+ */
+public record GraphBlockSpec(String name, GraphSpec graph, int kernel, int stride, int padding) implements LayerSpec {
+
+    public GraphBlockSpec {
+        if (kernel <= 0 || stride <= 0 || padding < 0) {
+            throw new IllegalArgumentException("bad block " + name);
+        }
+    }
+
+    /** The block with the kernel, stride and padding of its receptive field. */
+    public static GraphBlockSpec of(String name, GraphSpec graph) {
+        RowWindow first = window(graph, RowRange.of(0, 1));
+        RowWindow second = window(graph, RowRange.of(1, 2));
+        int stride = second.lo() - first.lo();
+        int padding = -first.lo();
+        int kernel = first.hi() - first.lo();
+        if (stride <= 0 || padding < 0 || second.hi() - second.lo() != kernel) {
+            throw new IllegalArgumentException(name + ": the branches' receptive field is not a convolution window");
+        }
+        GraphBlockSpec block = new GraphBlockSpec(name, graph, kernel, stride, padding);
+        for (RowRange out : new RowRange[] {RowRange.of(0, 5), RowRange.of(3, 4), RowRange.of(7, 20)}) {
+            RowWindow w = window(graph, out);
+            if (!w.equals(block.inputWindow(out))) {
+                throw new IllegalArgumentException(name + ": the branches' receptive field for rows " + out + " is ["
+                        + w.lo() + ", " + w.hi() + "), not the window of one kernel");
+            }
+        }
+        return block;
+    }
+
+    /** Output rows are shifted this far down while windows are composed, so no intermediate row is negative. */
+    private static final int SHIFT = 1 << 12;
+
+    /** The input rows output rows {@code out} read, before clipping: the hull over every branch. */
+    static RowWindow window(GraphSpec g, RowRange out) {
+        int n = g.nodes().size();
+        RowRange[] rows = new RowRange[n];
+        rows[n - 1] = RowRange.of(out.start() + SHIFT, out.end() + SHIFT);
+        int inLo = Integer.MAX_VALUE;
+        int inHi = Integer.MIN_VALUE;
+        for (int i = n - 1; i >= 0; i--) {
+            if (rows[i] == null) {
+                continue;
+            }
+            GraphNode node = g.nodes().get(i);
+            RowWindow w = node.isAdd() ? new RowWindow(rows[i].start(), rows[i].end()) : node.layer().inputWindow(rows[i]);
+            for (int j : g.inputsOf(i)) {
+                if (j < 0) {
+                    inLo = Math.min(inLo, w.lo());
+                    inHi = Math.max(inHi, w.hi());
+                } else {
+                    int lo = rows[j] == null ? w.lo() : Math.min(rows[j].start(), w.lo());
+                    int hi = rows[j] == null ? w.hi() : Math.max(rows[j].end(), w.hi());
+                    rows[j] = RowRange.of(lo, hi);
+                }
+            }
+        }
+        // the total stride is the shift's stride: one output row later moves the window by it
+        int stride = strideOf(g);
+        return new RowWindow(inLo - SHIFT * stride, inHi - SHIFT * stride);
+    }
+
+    private static int strideOf(GraphSpec g) {
+        int[] s = new int[g.nodes().size()];
+        for (int i = 0; i < s.length; i++) {
+            int j = g.inputsOf(i)[0];
+            GraphNode node = g.nodes().get(i);
+            s[i] = (j < 0 ? 1 : s[j]) * (node.isAdd() ? 1 : node.layer().stride());
+        }
+        return s[s.length - 1];
+    }
+
+    @Override
+    public int dilation() {
+        return 1;
+    }
+
+    /** Every node pads itself at the frame border; the block adds no rows of its own. */
+    @Override
+    public BorderFill borderFill() {
+        return BorderFill.NONE;
+    }
+
+    @Override
+    public int outChannels(int in) {
+        int[] c = channels(in);
+        return c[c.length - 1];
+    }
+
+    /** Channels of every node's output for {@code in} channels entering the block. */
+    public int[] channels(int in) {
+        if (in != graph.inChannels()) {
+            throw new IllegalArgumentException(name + " expects " + graph.inChannels() + " channels, got " + in);
+        }
+        int n = graph.nodes().size();
+        int[] c = new int[n];
+        for (int i = 0; i < n; i++) {
+            int[] inputs = graph.inputsOf(i);
+            int first = inputs[0] < 0 ? in : c[inputs[0]];
+            GraphNode node = graph.nodes().get(i);
+            if (node.isAdd()) {
+                for (int j : inputs) {
+                    if ((j < 0 ? in : c[j]) != first) {
+                        throw new IllegalArgumentException(name + "." + node.name() + " sums unequal channel counts");
+                    }
+                }
+                c[i] = first;
+            } else {
+                c[i] = node.layer().outChannels(first);
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Multiply-accumulates per output element summed over the nodes: each node's work scaled by its
+     * outputs per block output (channels, and rows times columns by the strides still to come).
+     */
+    @Override
+    public double macsPerOutput(int in) {
+        int[] c = channels(in);
+        double[] scale = pixelsPerOutput();
+        double macs = 0;
+        for (int i = 0; i < c.length; i++) {
+            GraphNode node = graph.nodes().get(i);
+            int[] inputs = graph.inputsOf(i);
+            int nodeIn = inputs[0] < 0 ? in : c[inputs[0]];
+            double perOutput = node.isAdd() ? inputs.length - 1 : node.layer().macsPerOutput(nodeIn);
+            macs += perOutput * c[i] * scale[i];
+        }
+        return macs / c[c.length - 1];
+    }
+
+    /** Each node's output pixels per pixel of the block's output (1 for nodes after the stride). */
+    public double[] pixelsPerOutput() {
+        int n = graph.nodes().size();
+        double[] stride = new double[n];
+        for (int i = 0; i < n; i++) {
+            int j = graph.inputsOf(i)[0];
+            double before = j < 0 ? 1 : stride[j];
+            GraphNode node = graph.nodes().get(i);
+            stride[i] = node.isAdd() ? before : before * node.layer().stride();
+        }
+        double[] scale = new double[n];
+        for (int i = 0; i < n; i++) {
+            double r = stride[n - 1] / stride[i];
+            scale[i] = r * r;
+        }
+        return scale;
+    }
+
+    @Override
+    public boolean isElementwise() {
+        return false;
+    }
+
+    /** The rows every node yields from {@code inputSize} rows; 0 where a node yields none or a sum's inputs differ. */
+    @Override
+    public int outputSize(int inputSize) {
+        int n = graph.nodes().size();
+        int[] h = new int[n];
+        for (int i = 0; i < n; i++) {
+            int[] inputs = graph.inputsOf(i);
+            int first = inputs[0] < 0 ? inputSize : h[inputs[0]];
+            GraphNode node = graph.nodes().get(i);
+            if (node.isAdd()) {
+                for (int j : inputs) {
+                    if ((j < 0 ? inputSize : h[j]) != first) {
+                        return 0;
+                    }
+                }
+                h[i] = first;
+            } else {
+                h[i] = first <= 0 ? 0 : node.layer().outputSize(first);
+            }
+            if (h[i] <= 0) {
+                return 0;
+            }
+        }
+        return h[n - 1];
+    }
+}
