@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.halp.partitioner.layer.BatchNormSpec;
 import dev.halp.partitioner.layer.Conv2dSpec;
+import dev.halp.partitioner.layer.GraphBlockSpec;
 import dev.halp.partitioner.layer.HeadLayer;
 import dev.halp.partitioner.layer.LayerSpec;
 import dev.halp.partitioner.layer.PoolSpec;
@@ -110,7 +111,10 @@ public final class CnnBlock extends AbstractBlock {
     public void loadMetadata(byte loadVersion, DataInputStream is) {
     }
 
-    private static LayerBlock featureLayer(LayerSpec l) {
+    static LayerBlock featureLayer(LayerSpec l) {
+        if (l instanceof GraphBlockSpec g) {
+            return new GraphLayer(g);
+        }
         if (l instanceof Conv2dSpec c) {
             return new ConvLayer(c);
         }

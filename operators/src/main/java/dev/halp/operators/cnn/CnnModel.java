@@ -114,13 +114,8 @@ public final class CnnModel implements AutoCloseable {
             for (LayerStep step : steps) {
                 LayerSpec spec = spec().features().get(step.layer());
                 LayerBlock layer = block.features().get(step.layer());
-                if (step.inputRows().size() == step.inputHeight() && step.padTop() == spec.padding()
-                        && step.padBottom() == spec.padding()) {
-                    // the slice is the whole height: exactly the whole-frame call, no padded copy
-                    x = layer.apply(x, false);
-                } else {
-                    x = exactSlices.run(step.layer(), layer, spec.borderFill(), step, x);
-                }
+                x = layer instanceof GraphLayer g ? g.slice(exactSlices, step, x)
+                        : exactSlices.runStep(spec.name(), layer, spec, step, x);
                 if (x.getShape().get(2) != step.outputRows().size()) {
                     throw new IllegalStateException("layer " + spec.name() + " produced " + x.getShape().get(2)
                             + " rows, expected " + step.outputRows());

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.halp.partitioner.layer.BorderFill;
+import dev.halp.partitioner.layer.LayerSpec;
 import dev.halp.partitioner.rf.LayerStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +45,10 @@ public final class ExactSlices {
     /** Whole-frame row hashes kept: one per (layer, batch, frame size). */
     static final int MAX_FINGERPRINTS = 512;
 
-    private record Geometry(int layer, long batch, int inputHeight, long width, int from, int to) {
+    private record Geometry(String layer, long batch, int inputHeight, long width, int from, int to) {
     }
 
-    private record WholeShape(int layer, long batch, int inputHeight, long width) {
+    private record WholeShape(String layer, long batch, int inputHeight, long width) {
     }
 
     private final boolean enabled;
@@ -69,13 +70,25 @@ public final class ExactSlices {
         return stats.report();
     }
 
-    /** Layer {@code index} on slice {@code x} (the step's input rows, without border rows). */
-    NDArray run(int index, LayerBlock layer, BorderFill fill, LayerStep step, NDArray x) {
+    /**
+     * One step of a slice program for the layer named {@code key} (unique in the model): the whole-frame
+     * call when the slice is the whole input with the layer's own padding, else {@link #run}.
+     */
+    NDArray runStep(String key, LayerBlock layer, LayerSpec spec, LayerStep step, NDArray x) {
+        if (step.inputRows().size() == step.inputHeight() && step.padTop() == spec.padding()
+                && step.padBottom() == spec.padding()) {
+            return layer.apply(x, false);
+        }
+        return run(key, layer, spec.borderFill(), step, x);
+    }
+
+    /** Layer {@code key} on slice {@code x} (the step's input rows, without border rows). */
+    NDArray run(String key, LayerBlock layer, BorderFill fill, LayerStep step, NDArray x) {
         if (!enabled || layer.roundingFree()) {
             return direct(layer, fill, step, x);
         }
         Shape s = x.getShape();
-        Geometry g = new Geometry(index, s.get(0), step.inputHeight(), s.get(3), step.inputRows().start(),
+        Geometry g = new Geometry(key, s.get(0), step.inputHeight(), s.get(3), step.inputRows().start(),
                 step.inputRows().end());
         // computed once per geometry: a subtask asking while another probes it waits for that answer
         if (direct.get(g, k -> probe(k, layer, fill, step, s.get(1), x.getManager()))) {
@@ -83,7 +96,7 @@ public final class ExactSlices {
         }
         long t0 = System.nanoTime();
         NDArray y = wholeShape(layer, step, x);
-        stats.fallback(layer.name(), System.nanoTime() - t0);
+        stats.fallback(key, System.nanoTime() - t0);
         return y;
     }
 
@@ -125,10 +138,10 @@ public final class ExactSlices {
                     step.outputRows().end()));
             if (!same) {
                 LOG.info("{}: a slice of input rows [{},{}) of {} (batch {}, width {}) differs from the whole-frame "
-                                + "layer on this machine; it runs in the whole-frame shape", layer.name(), g.from(),
+                                + "layer on this machine; it runs in the whole-frame shape", g.layer(), g.from(),
                         g.to(), g.inputHeight(), g.batch(), g.width());
             }
-            stats.probed(layer.name(), same, System.nanoTime() - t0);
+            stats.probed(g.layer(), same, System.nanoTime() - t0);
             return same;
         }
     }

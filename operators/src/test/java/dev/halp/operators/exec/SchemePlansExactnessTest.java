@@ -26,7 +26,8 @@ class SchemePlansExactnessTest {
     private static final FlopProfile SLOW = new FlopProfile("slow", 500, 50, 0.05, 4);
 
     @ParameterizedTest(name = "{0} {1}x{2}, {3} secondaries, {4} Mbps")
-    @CsvSource({"tiny,64,48,2,10000", "tiny,61,40,3,10000", "vgg16,224,224,2,10000", "vgg16,224,224,3,3000"})
+    @CsvSource({"tiny,64,48,2,10000", "tiny,61,40,3,10000", "vgg16,224,224,2,10000", "vgg16,224,224,3,3000", "resnet18,224,224,3,10000",
+            "resnet50,97,130,2,3000"})
     void everySchemesPlanIsExact(String name, int height, int width, int secondaries, double mbps) {
         ModelSpec spec = Models.byName(name);
         Cluster cluster = Cluster.uniform(SLOW, SLOW, secondaries, new Link(mbps, 0.1));
