@@ -91,8 +91,12 @@ class StreamingJobIntegrationTest {
     }
 
     private static JobOptions options(String scheme, String suffix) {
+        return options("tiny", scheme, suffix);
+    }
+
+    private static JobOptions options(String model, String scheme, String suffix) {
         JobOptions o = new JobOptions();
-        new picocli.CommandLine(o).parseArgs("--model", "tiny", "--scheme", scheme, "--secondaries", "2",
+        new picocli.CommandLine(o).parseArgs("--model", model, "--scheme", scheme, "--secondaries", "2",
                 "--deadline-ms", "60000", "--warmup-size", SIZE + "x" + SIZE, "--bootstrap", broker.bootstrapServers(),
                 "--frames-topic", "frames-" + suffix, "--results-topic", "results-" + suffix,
                 "--dead-letter-topic", "dead-" + suffix, "--feedback-topic", "feedback-" + suffix,
@@ -159,6 +163,33 @@ class StreamingJobIntegrationTest {
             Set<String> distinct = new HashSet<>();
             tms.values().forEach(distinct::addAll);
             assertEquals(3, distinct.size(), "one TaskManager per edge server: " + tms);
+        }
+    }
+
+    /**
+     * A residual network through the job: ResNet-18's blocks (branches split and joined inside a fused block)
+     * planned by HALP across the host and both secondaries, every result equal to whole-frame inference.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aResidualNetworkIsSplitAcrossEveryEdgeServerExactly() throws Exception {
+        JobOptions o = options("resnet18", "halp", "resnet");
+        Map<Long, String> expected = new HashMap<>();
+        List<byte[]> records = new ArrayList<>();
+        try (CnnModel resnet = CnnModel.builder().setSpec(Models.resnet18()).optSeed(7).optThreads(1).build()) {
+            for (long i = 0; i < 4; i++) {
+                FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i);
+                TensorBytes t = TensorBytes.ofFloats(new long[] {1, 3, SIZE, SIZE}, FramePixels.toRgbPlanes(f));
+                expected.put(i, Results.sha256(resnet.head(resnet.features(t, 0, resnet.spec().features().size()))[0]));
+                records.add(FrameCodec.encode(f));
+            }
+        }
+        List<ResultRecord> results = run(o, records, 4, 0).results;
+        assertEquals(4, results.size());
+        for (ResultRecord r : results) {
+            assertEquals(ResultRecord.MET, r.status, Json.write(r));
+            assertEquals(expected.get(r.sequence), r.scoresSha256, "frame " + r.sequence + " differs from whole-frame inference");
+            assertEquals(Set.of("host", "secondary_0", "secondary_1"), r.es.keySet(), "every edge server computed");
         }
     }
 
