@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /** The model and frame-size options that verify, plan, profile and bench share (picocli reads inherited fields). */
 abstract class FrameCommand {
 
-    @Option(names = "--model", defaultValue = "vgg16", description = "vgg16, vgg11, mobilenet-v1 or tiny (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "vgg16", completionCandidates = ModelNames.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     String model;
 
     @Option(names = "--height", defaultValue = "224", description = "frame height (default: ${DEFAULT-VALUE})")

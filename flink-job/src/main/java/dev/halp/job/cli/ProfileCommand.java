@@ -6,6 +6,7 @@ import dev.halp.partitioner.cost.MeasuredLayer;
 import dev.halp.partitioner.cost.MeasuredProfile;
 import dev.halp.partitioner.layer.BatchNormSpec;
 import dev.halp.partitioner.layer.Conv2dSpec;
+import dev.halp.partitioner.layer.GraphBlockSpec;
 import dev.halp.partitioner.layer.LayerSpec;
 import dev.halp.partitioner.layer.PoolSpec;
 import dev.halp.partitioner.model.ModelSpec;
@@ -144,6 +145,9 @@ final class ProfileCommand extends FrameCommand implements Callable<Integer> {
         }
         if (layer instanceof PoolSpec p) {
             return p.kind() == PoolSpec.Kind.MAX ? "MaxPool2d" : "AvgPool2d";
+        }
+        if (layer instanceof GraphBlockSpec) {
+            return "Block";
         }
         return layer instanceof BatchNormSpec ? "BatchNorm2d" : "ReLU";
     }

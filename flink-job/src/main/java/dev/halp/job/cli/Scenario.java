@@ -34,6 +34,13 @@ record Scenario(String name, ModelSpec model, int height, int width, double late
                 String reliabilityCluster, int reliabilitySecondaries, int frames, long seed, double[] deadlines,
                 Map<String, ChannelModel> channels) {
 
+    /** The same scenario for another model (its frame size, devices, links and deadlines unchanged). */
+    Scenario withModel(ModelSpec other) {
+        return new Scenario(name, other, height, width, latencyMs, frameBytes, bytes, devices, clusters, secondaries,
+                bandwidths, tasks, sweep, sweepBandwidth, reliabilityCluster, reliabilitySecondaries, frames, seed,
+                deadlines, channels);
+    }
+
     static Scenario load(String fileOrName) throws IOException {
         Path file = Path.of(fileOrName);
         if (Files.isRegularFile(file)) {

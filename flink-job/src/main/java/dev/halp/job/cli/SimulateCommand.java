@@ -41,6 +41,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--scenario", defaultValue = "paper", description = "scenario file or built-in name (default: ${DEFAULT-VALUE})")
     String scenario;
 
+    @Option(names = "--model", description = "model instead of the scenario's (${COMPLETION-CANDIDATES})",
+            completionCandidates = ModelNames.class)
+    String model;
+
     @Option(names = "--out", description = "directory for the PNG plots")
     Path out;
 
@@ -54,6 +58,9 @@ final class SimulateCommand implements Callable<Integer> {
             sc = Scenario.load(scenario);
         } catch (IOException | IllegalArgumentException e) {
             throw Options.bad(spec, "--scenario", e.getMessage());
+        }
+        if (model != null) {
+            sc = sc.withModel(Options.model(spec, model));
         }
         if (out != null) {
             Files.createDirectories(out);

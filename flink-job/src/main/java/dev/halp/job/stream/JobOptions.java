@@ -1,6 +1,7 @@
 package dev.halp.job.stream;
 
 import dev.halp.kafka.record.FrameLimits;
+import dev.halp.job.cli.ModelNames;
 import dev.halp.job.cli.PlanJson;
 import dev.halp.operators.flink.JobPlans;
 import dev.halp.operators.flink.PlanSpec;
@@ -62,7 +63,8 @@ public class JobOptions implements Serializable {
             description = "committed (else earliest), earliest or latest offsets of the frames topic (default: ${DEFAULT-VALUE})")
     public String startFrom;
 
-    @Option(names = "--model", defaultValue = "vgg16", description = "vgg16, vgg11, mobilenet-v1, tiny (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "vgg16", completionCandidates = ModelNames.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     public String model;
 
     @Option(names = "--normalize", defaultValue = "none",

@@ -76,4 +76,47 @@ class PlannerCommandsTest {
         assertEquals(0, plan.status(), plan.err());
         assertTrue(plan.json().get("local_ms").asDouble() > 0);
     }
+
+    @Test
+    void aResNetIsProfiledPlannedFromItsProfileAndVerifiedExactly(@TempDir Path dir) throws Exception {
+        Path profile = dir.resolve("cpu-resnet18.json");
+        VerifyCommandTest.Run r = halp("profile", "--model", "resnet18", "--height", "96", "--width", "96",
+                "--points", "2", "--repeats", "1", "--out", profile.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(20, ProfileCodec.read(Files.newInputStream(profile), "cpu", "fp32").tables().get("96x96_b1_fp32").size(),
+                "4 stem layers, 8 blocks and their ReLUs");
+        Path plan = dir.resolve("plan.json");
+        for (String scheme : new String[] {"local", "modnn", "halp"}) {
+            VerifyCommandTest.Run p = halp("plan", "--model", "resnet18", "--height", "96", "--width", "96",
+                    "--scheme", scheme, "--profile", profile.toString(), "--bandwidth-mbps", "100000",
+                    "--out", plan.toString(), "--json");
+            assertEquals(0, p.status(), p.err());
+            VerifyCommandTest.Run v = halp("verify", "--plan", plan.toString(), "--json");
+            assertEquals(0, v.status(), scheme + ": " + v.out() + v.err());
+            assertEquals(0.0, v.json().get("max_abs_diff").asDouble(), scheme);
+        }
+    }
+
+    @Test
+    void simulateTakesAnotherModel(@TempDir Path dir) throws Exception {
+        String scenario = new String(PlannerCommandsTest.class.getResourceAsStream("/scenarios/paper.json")
+                .readAllBytes()).replace("\"frames\": 1000", "\"frames\": 20")
+                .replace("[100, 300, 1000, 3000, 10000]", "[10000]");
+        Path file = Files.writeString(dir.resolve("small.json"), scenario);
+        JsonNode vgg = halp("simulate", "--scenario", file.toString(), "--json").json();
+        VerifyCommandTest.Run r = halp("simulate", "--scenario", file.toString(), "--model", "resnet50", "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode resnet = r.json();
+        assertTrue(resnet.get("halp_never_behind").asBoolean());
+        assertEquals(vgg.get("rows").size(), resnet.get("rows").size(), "the same rows, Local, MoDNN and HALP");
+        // ResNet-50 at 224x224 has a quarter of VGG-16's FLOPs, but more bytes through its 160 memory-bound batch
+        // norms, ReLUs and sums: the host alone is faster, by less than the FLOPs say
+        double vggLocal = vgg.get("rows").get(0).get("latency_ms").asDouble();
+        double resnetLocal = resnet.get("rows").get(0).get("latency_ms").asDouble();
+        assertEquals("local", resnet.get("rows").get(0).get("scheme").asText());
+        assertTrue(resnetLocal < vggLocal && resnetLocal > vggLocal / 4, resnetLocal + " vs " + vggLocal);
+        r = halp("simulate", "--scenario", file.toString(), "--model", "resnet101");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--model"), r.err());
+    }
 }

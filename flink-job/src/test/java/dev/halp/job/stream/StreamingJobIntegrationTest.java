@@ -168,12 +168,13 @@ class StreamingJobIntegrationTest {
 
     /**
      * A residual network through the job: ResNet-18's blocks (branches split and joined inside a fused block)
-     * planned by HALP across the host and both secondaries, every result equal to whole-frame inference.
+     * planned by MoDNN and by HALP across both secondaries, every result equal to whole-frame inference.
      */
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"modnn", "halp"})
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
-    void aResidualNetworkIsSplitAcrossEveryEdgeServerExactly() throws Exception {
-        JobOptions o = options("resnet18", "halp", "resnet");
+    void aResidualNetworkIsSplitAcrossTheSecondariesExactly(String scheme) throws Exception {
+        JobOptions o = options("resnet18", scheme, "resnet-" + scheme);
         Map<Long, String> expected = new HashMap<>();
         List<byte[]> records = new ArrayList<>();
         try (CnnModel resnet = CnnModel.builder().setSpec(Models.resnet18()).optSeed(7).optThreads(1).build()) {
@@ -189,7 +190,8 @@ class StreamingJobIntegrationTest {
         for (ResultRecord r : results) {
             assertEquals(ResultRecord.MET, r.status, Json.write(r));
             assertEquals(expected.get(r.sequence), r.scoresSha256, "frame " + r.sequence + " differs from whole-frame inference");
-            assertEquals(Set.of("host", "secondary_0", "secondary_1"), r.es.keySet(), "every edge server computed");
+            assertTrue(r.es.keySet().containsAll(Set.of("secondary_0", "secondary_1")), "both secondaries computed: "
+                    + r.es.keySet());
         }
     }
 
