@@ -19,6 +19,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,6 +56,25 @@ class CnnModelTest {
                 assertArrayEquals(scores(a), scores(b));
             }
         }
+    }
+
+    /** A residual network's blocks hold their nodes' parameters by torchvision's full names, and save and load them. */
+    @Test
+    void aResNetsParamsRoundTripByTorchvisionsNames(@TempDir Path dir) {
+        ModelSpec resnet = dev.halp.partitioner.graph.ResNets.of("narrow", 4, new int[] {1, 1, 1, 1}, true, 10).toModel();
+        try (CnnModel a = CnnModel.builder().setSpec(resnet).optSeed(9).build()) {
+            Path file = a.save(dir, "narrow");
+            try (CnnModel b = CnnModel.builder().setSpec(resnet).optWeights(file).build()) {
+                float[] sa = a.head(a.features(frame, 0, resnet.features().size()))[0];
+                assertArrayEquals(sa, b.head(b.features(frame, 0, resnet.features().size()))[0]);
+            }
+        }
+        // the stem's names, then each block's nodes under the block's module name, as torchvision has them
+        var names = new CnnBlock(resnet).parametersByName().keySet();
+        assertTrue(names.containsAll(List.of("conv1.weight", "bn1.running_var", "layer1.0.conv3.weight",
+                "layer2.0.downsample.0.weight", "layer2.0.downsample.1.running_mean", "fc.bias")), names.toString());
+        assertEquals(5 + 4 * 15 + 4 * 5 + 2, names.size(),
+                "stem conv and bn (4 tensors); per block 3 convs and 3 bns; 4 downsamples (conv and bn); fc");
     }
 
     @Test
