@@ -109,24 +109,36 @@ public record GraphBlockSpec(String name, GraphSpec graph, int kernel, int strid
         if (in != graph.inChannels()) {
             throw new IllegalArgumentException(name + " expects " + graph.inChannels() + " channels, got " + in);
         }
-        int n = graph.nodes().size();
-        int[] c = new int[n];
-        for (int i = 0; i < n; i++) {
-            int[] inputs = graph.inputsOf(i);
-            int first = inputs[0] < 0 ? in : c[inputs[0]];
-            GraphNode node = graph.nodes().get(i);
-            if (node.isAdd()) {
-                for (int j : inputs) {
-                    if ((j < 0 ? in : c[j]) != first) {
-                        throw new IllegalArgumentException(name + "." + node.name() + " sums unequal channel counts");
-                    }
-                }
-                c[i] = first;
-            } else {
-                c[i] = node.layer().outChannels(first);
-            }
+        int[] c = forward(in, LayerSpec::outChannels);
+        if (c == null) {
+            throw new IllegalArgumentException(name + " sums unequal channel counts");
         }
         return c;
+    }
+
+    /**
+     * One number per node, forward from the block's {@code input}: {@code step} for a layer, its inputs' common
+     * value for a sum; null where a sum's inputs differ.
+     */
+    private int[] forward(int input, java.util.function.ToIntBiFunction<LayerSpec, Integer> step) {
+        int n = graph.nodes().size();
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) {
+            int[] inputs = graph.inputsOf(i);
+            int first = inputs[0] < 0 ? input : v[inputs[0]];
+            GraphNode node = graph.nodes().get(i);
+            if (!node.isAdd()) {
+                v[i] = step.applyAsInt(node.layer(), first);
+                continue;
+            }
+            for (int j : inputs) {
+                if ((j < 0 ? input : v[j]) != first) {
+                    return null;
+                }
+            }
+            v[i] = first;
+        }
+        return v;
     }
 
     /**
@@ -174,26 +186,7 @@ public record GraphBlockSpec(String name, GraphSpec graph, int kernel, int strid
     /** The rows every node yields from {@code inputSize} rows; 0 where a node yields none or a sum's inputs differ. */
     @Override
     public int outputSize(int inputSize) {
-        int n = graph.nodes().size();
-        int[] h = new int[n];
-        for (int i = 0; i < n; i++) {
-            int[] inputs = graph.inputsOf(i);
-            int first = inputs[0] < 0 ? inputSize : h[inputs[0]];
-            GraphNode node = graph.nodes().get(i);
-            if (node.isAdd()) {
-                for (int j : inputs) {
-                    if ((j < 0 ? inputSize : h[j]) != first) {
-                        return 0;
-                    }
-                }
-                h[i] = first;
-            } else {
-                h[i] = first <= 0 ? 0 : node.layer().outputSize(first);
-            }
-            if (h[i] <= 0) {
-                return 0;
-            }
-        }
-        return h[n - 1];
+        int[] h = forward(inputSize, (layer, rows) -> rows <= 0 ? 0 : layer.outputSize(rows));
+        return h == null || java.util.Arrays.stream(h).anyMatch(r -> r <= 0) ? 0 : h[h.length - 1];
     }
 }
