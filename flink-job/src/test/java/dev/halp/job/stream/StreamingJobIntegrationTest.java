@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
@@ -168,16 +169,17 @@ class StreamingJobIntegrationTest {
 
     /**
      * A residual network through the job: ResNet-18's blocks (branches split and joined inside a fused block)
-     * planned by MoDNN and by HALP across both secondaries, every result equal to whole-frame inference.
+     * and ResNet-50's bottlenecks planned by MoDNN and by HALP across both secondaries, every result equal to
+     * whole-frame inference.
      */
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"modnn", "halp"})
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"resnet18,modnn", "resnet18,halp", "resnet50,halp"})
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
-    void aResidualNetworkIsSplitAcrossTheSecondariesExactly(String scheme) throws Exception {
-        JobOptions o = options("resnet18", scheme, "resnet-" + scheme);
+    void aResidualNetworkIsSplitAcrossTheSecondariesExactly(String model, String scheme) throws Exception {
+        JobOptions o = options(model, scheme, model + "-" + scheme);
         Map<Long, String> expected = new HashMap<>();
         List<byte[]> records = new ArrayList<>();
-        try (CnnModel resnet = CnnModel.builder().setSpec(Models.resnet18()).optSeed(7).optThreads(1).build()) {
+        try (CnnModel resnet = CnnModel.builder().setSpec(Models.byName(model)).optSeed(7).optThreads(1).build()) {
             for (long i = 0; i < 4; i++) {
                 FrameRecord f = CameraSimulator.synthetic("cam-0", i, System.currentTimeMillis(), SIZE, SIZE, i);
                 TensorBytes t = TensorBytes.ofFloats(new long[] {1, 3, SIZE, SIZE}, FramePixels.toRgbPlanes(f));

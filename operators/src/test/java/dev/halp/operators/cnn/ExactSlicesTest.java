@@ -49,7 +49,7 @@ class ExactSlicesTest {
         TensorBytes whole = Tensors.toBytes(layer.apply(frame, false));
         ExactSlices checked = new ExactSlices(true);
         for (RowRange rows : SLICES) {
-            TensorBytes slice = Tensors.toBytes(checked.run("conv", layer, BorderFill.ZERO, step(rows), rows(rows)));
+            TensorBytes slice = Tensors.toBytes(checked.run("sum", layer, BorderFill.ZERO, step(rows), rows(rows)));
             assertArrayEquals(whole.rows(rows.start(), rows.end()).data(), slice.data(), "rows " + rows);
         }
         SliceStats.Report report = checked.report();
@@ -58,7 +58,7 @@ class ExactSlicesTest {
         assertEquals(List.of("sum"), report.fallbacks().stream().map(SliceStats.LayerCost::layer).toList());
         assertEquals(SLICES.size(), report.fallbacks().get(0).runs());
 
-        checked.run("conv", layer, BorderFill.ZERO, step(SLICES.get(1)), rows(SLICES.get(1)));
+        checked.run("sum", layer, BorderFill.ZERO, step(SLICES.get(1)), rows(SLICES.get(1)));
         assertEquals(SLICES.size(), checked.report().probed(), "a geometry is probed once");
     }
 
@@ -67,7 +67,7 @@ class ExactSlicesTest {
         ChannelSum layer = new ChannelSum();
         TensorBytes whole = Tensors.toBytes(layer.apply(frame, false));
         RowRange rows = SLICES.get(1);
-        TensorBytes slice = Tensors.toBytes(new ExactSlices(false).run("conv", layer, BorderFill.ZERO, step(rows),
+        TensorBytes slice = Tensors.toBytes(new ExactSlices(false).run("sum", layer, BorderFill.ZERO, step(rows),
                 rows(rows)));
         float diff = whole.rows(rows.start(), rows.end()).maxAbsDiff(slice);
         assertTrue(diff > 0 && diff < 1e-5, "the reversed sum differs in the last bits only: " + diff);

@@ -28,7 +28,7 @@ public final class Models {
             "vgg11", Models::vgg11,
             "mobilenet-v1", Models::mobileNetV1,
             "tiny", Models::tiny,
-            "resnet18", Models::resnet18,
+            "resnet18", () -> ResNets.resnet18().toModel(),
             "resnet34", () -> ResNets.resnet34().toModel(),
             "resnet50", () -> ResNets.resnet50().toModel());
 
@@ -46,11 +46,6 @@ public final class Models {
             throw new IllegalArgumentException("unknown model '" + name + "' (known: " + String.join(", ", names()) + ")");
         }
         return s.get();
-    }
-
-    /** torchvision's ResNet-18 as the chain of its stem layers, blocks and their closing ReLUs. */
-    public static ModelSpec resnet18() {
-        return ResNets.resnet18().toModel();
     }
 
     /** torchvision's VGG-16 (configuration D, no batch norm), 1000 classes. */
