@@ -109,7 +109,7 @@ class VerifyCommandTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
-            "verify --model resnet50                      | --model: unknown model 'resnet50'",
+            "verify --model resnet101                     | --model: unknown model 'resnet101'",
             "verify --segments 300                        | --segments: 300 segments for a 224-row frame",
             "verify --segments 0                          | --segments: must be at least 1",
             "verify --height 20                           | --height: 20 rows is too small for vgg16 (minimum 32)",
