@@ -174,7 +174,10 @@ public final class HopBench {
         return (cpuNanos(quotas, cluster) - a) / (double) (System.nanoTime() - t);
     }
 
-    /** Least squares {@code p50 = a + b * MB}. */
+    /**
+     * Least squares {@code p50 = a + b * MB} with {@code a, b >= 0}: where noise tilts the free line below zero
+     * at no bytes, the line through the origin (an exchange cannot take negative time).
+     */
     static double[] fit(List<Size> sizes) {
         int n = sizes.size();
         double mx = sizes.stream().mapToDouble(s -> s.bytes() / 1e6).average().orElse(0);
@@ -185,8 +188,13 @@ public final class HopBench {
             sxy += (s.bytes() / 1e6 - mx) * (s.p50Ms() - my);
             sxx += (s.bytes() / 1e6 - mx) * (s.bytes() / 1e6 - mx);
         }
-        double b = n < 2 || sxx == 0 ? 0 : sxy / sxx;
-        return new double[] {my - b * mx, b};
+        double b = n < 2 || sxx == 0 ? 0 : Math.max(0, sxy / sxx);
+        if (my - b * mx >= 0) {
+            return new double[] {my - b * mx, b};
+        }
+        double xy = sizes.stream().mapToDouble(s -> s.bytes() / 1e6 * s.p50Ms()).sum();
+        double xx = sizes.stream().mapToDouble(s -> s.bytes() / 1e6 * s.bytes() / 1e6).sum();
+        return new double[] {0, xx == 0 ? 0 : xy / xx};
     }
 
     private static double round(double v) {

@@ -35,7 +35,7 @@ final class SchemeRun {
     /** What the bench's cluster is and what every run shares. */
     record Context(FlinkRest rest, String jarId, ClusterState cluster, CpuQuotas quotas, Map<String, Double> roleQuota,
                    String model, int height, int width, int batch, int warmupBursts, int bursts,
-                   List<String> jobOptions, PrintWriter out) {
+                   List<String> jobOptions, java.nio.file.Path resultsDir, PrintWriter out) {
     }
 
     /** Milliseconds from each burst's send to its last result; CPU ms per frame by role. */
@@ -113,6 +113,7 @@ final class SchemeRun {
                 }
                 if (b >= c.warmupBursts()) {
                     bursts.add(ms);
+                    keep(c, label, got);
                 }
                 c.out().printf("  %-6s burst %2d: %.1f ms %s%n", label, b, ms, perServer(got.get(0)));
             }
@@ -123,6 +124,14 @@ final class SchemeRun {
             cpu.put(tm.getValue(), used / 1e6 / ((double) c.bursts() * c.batch()));
         }
         return new Outcome(label, bursts.stream().mapToDouble(Double::doubleValue).toArray(), cpu);
+    }
+
+    /** The measured results as JSON lines, {@code results-LABEL.jsonl} in the bench's directory: spans to study. */
+    private static void keep(Context c, String label, List<ResultRecord> got) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        got.forEach(r -> lines.append(Json.write(r)).append('\n'));
+        java.nio.file.Files.writeString(c.resultsDir().resolve("results-" + label + ".jsonl"), lines,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** Each participant's quota onto the TaskManager the scheduler gave it (from a result's per-server report). */

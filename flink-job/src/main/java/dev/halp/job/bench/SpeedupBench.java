@@ -70,6 +70,11 @@ public final class SpeedupBench {
 
     public Map<String, Object> run() throws Exception {
         Files.createDirectories(s.dir());
+        try (var old = Files.newDirectoryStream(s.dir(), "results-*.jsonl")) {
+            for (Path f : old) {
+                Files.delete(f); // this run's results only
+            }
+        }
         ModelSpec spec = Models.byName(s.model());
         Map<Double, QuotaProfile> profiles = new LinkedHashMap<>();
         for (double q : s.cpuQuota().values()) {
@@ -126,7 +131,7 @@ public final class SpeedupBench {
 
             CpuQuotas quotas = CpuQuotas.detect();
             SchemeRun.Context ctx = new SchemeRun.Context(rest, jar, state, quotas, roles, s.model(),
-                    s.height(), s.width(), s.batch(), s.warmupBursts(), s.bursts(), s.jobOptions(), out);
+                    s.height(), s.width(), s.batch(), s.warmupBursts(), s.bursts(), s.jobOptions(), s.dir(), out);
             List<Map<String, SchemeRun.Outcome>> rounds = new ArrayList<>();
             for (int round = 0; round < s.rounds(); round++) {
                 List<String> order = new ArrayList<>(predicted.keySet());

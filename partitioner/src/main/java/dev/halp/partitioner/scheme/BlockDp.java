@@ -35,15 +35,23 @@ final class BlockDp {
             times[p] = (p == 0 ? cluster.host() : cluster.secondaries().get(p - 1))
                     .times(w.model(), w.height(), w.width(), 1);
         }
-        return choose(w, cluster, times, weights, new double[] {1}).get(0);
+        return choose(w, cluster, times, weights, List.of(new Weighting(1, 0))).get(0);
     }
 
     /**
-     * One block list per link factor ({@code times}: every participant's layer times, host first), in the factors' order (equal lists repeated); the block costs are
-     * computed once for all factors.
+     * How a block's cost is summed: its compute, plus {@code linkFactor} times its exchange's link time, plus
+     * {@code blockMs} for being a block at all (what an exchange costs beyond the link: the slowest participant
+     * sets every block's start, and each hop through the stream processor has a fixed cost). A larger
+     * {@code blockMs} gives fewer, longer blocks.
+     */
+    record Weighting(double linkFactor, double blockMs) { }
+
+    /**
+     * One block list per weighting ({@code times}: every participant's layer times, host first), in the
+     * weightings' order (equal lists repeated); the block costs are computed once for all weightings.
      */
     static List<List<FusedBlock>> choose(Workload w, Cluster cluster, LayerTimes[] times, double[] weights,
-                                         double[] linkFactors) {
+                                         List<Weighting> weightings) {
         ModelSpec model = w.model();
         List<Integer> cuts = new ArrayList<>();
         cuts.add(0);
@@ -119,14 +127,14 @@ final class BlockDp {
                 link[i][j] = move;
             }
         }
-        List<List<FusedBlock>> lists = new ArrayList<>(linkFactors.length);
+        List<List<FusedBlock>> lists = new ArrayList<>(weightings.size());
         double[] best = new double[m];
         int[] from = new int[m];
-        for (double factor : linkFactors) {
+        for (Weighting weighting : weightings) {
             for (int j = 1; j < m; j++) {
                 best[j] = Double.POSITIVE_INFINITY;
                 for (int i = 0; i < j; i++) {
-                    double c = best[i] + compute[i][j] + factor * link[i][j];
+                    double c = best[i] + compute[i][j] + weighting.linkFactor() * link[i][j] + weighting.blockMs();
                     if (c < best[j] - 1e-9) { // near ties (rounding): the longer block
                         best[j] = c;
                         from[j] = i;

@@ -49,10 +49,14 @@ public final class HalpScheme implements CollaborationScheme {
 
     /**
      * Block lists tried per number of secondaries: {@link BlockDp} with the whole link time of every
-     * exchange charged, and with a quarter of it (interior-first computation hides most of an exchange,
-     * so shorter blocks with less halo recomputation may win). The simulator judges.
+     * exchange charged, with a quarter of it (interior-first computation hides most of an exchange, so
+     * shorter blocks with less halo recomputation may win), and with a cost per block of 0.1, 0.25, 0.5, 1 and 2 % of
+     * the host-alone time (what the sum of block costs leaves out: every block starts when its slowest
+     * participant's rows arrive, so each boundary costs the plan more than its own link time). The simulator
+     * judges.
      */
     static final double[] LINK_FACTORS = {1, 0.25};
+    static final double[] BLOCK_SHARES = {0.001, 0.0025, 0.005, 0.01, 0.02};
 
     @Override
     public String name() {
@@ -81,7 +85,7 @@ public final class HalpScheme implements CollaborationScheme {
             }
             List<List<FusedBlock>> tried = new ArrayList<>();
             double probe = Double.NaN;
-            for (List<FusedBlock> blocks : BlockDp.choose(w, cluster, times, weights, LINK_FACTORS)) {
+            for (List<FusedBlock> blocks : BlockDp.choose(w, cluster, times, weights, weightings(local.localMs()))) {
                 if (tried.contains(blocks)) {
                     continue;
                 }
@@ -104,6 +108,17 @@ public final class HalpScheme implements CollaborationScheme {
         }
         return Speeds.requireWithinDevices(new SchemePlan(name(), w, bestPlan, bestTimeline, local.localMs()), w,
                 cluster);
+    }
+
+    private static List<BlockDp.Weighting> weightings(double localMs) {
+        List<BlockDp.Weighting> out = new ArrayList<>();
+        for (double f : LINK_FACTORS) {
+            out.add(new BlockDp.Weighting(f, 0));
+        }
+        for (double share : BLOCK_SHARES) {
+            out.add(new BlockDp.Weighting(1, share * localMs));
+        }
+        return out;
     }
 
     /** The best plan so far, and every layout already simulated (rebalancing often lands on one twice). */

@@ -42,6 +42,23 @@ class SchemesTest {
     }
 
     @Test
+    void aCostPerBlockGivesFewerLongerBlocksAndAHigherLinkFactorNoMore() {
+        Cluster c = Cluster.uniform(XAVIER, XAVIER, 2, new Link(1000, 0.1));
+        Workload w = Workload.single(VGG, 448, 448);
+        var times = new dev.halp.partitioner.cost.LayerTimes[3];
+        java.util.Arrays.fill(times, XAVIER.times(VGG, 448, 448, 1));
+        double local = times[0].millis(VGG, VGG.heights(448), 0, VGG.features().size());
+        List<Integer> counts = BlockDp.choose(w, c, times, new double[] {1, 1, 1}, List.of(
+                new BlockDp.Weighting(1, 0), new BlockDp.Weighting(1, 0.005 * local), new BlockDp.Weighting(1, 0.02 * local),
+                new BlockDp.Weighting(1, 0.5 * local))).stream().map(List::size).toList();
+        for (int i = 1; i < counts.size(); i++) {
+            assertTrue(counts.get(i) <= counts.get(i - 1), "blocks by cost per block: " + counts);
+        }
+        assertTrue(counts.get(0) > counts.get(2), "a cost per block of 2 % of the frame removes blocks: " + counts);
+        assertEquals(1, counts.get(3), "at half a frame per block, one block: " + counts);
+    }
+
+    @Test
     void halpUsesBothSecondariesOnAFastLinkAndNoneOnASlowOne() {
         Workload w = Workload.single(VGG, 224, 224);
         SchemePlan fast = new HalpScheme().plan(w, Cluster.uniform(XAVIER, XAVIER, 2, new Link(10000, 0.1)));
