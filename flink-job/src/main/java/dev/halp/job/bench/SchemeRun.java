@@ -38,8 +38,8 @@ final class SchemeRun {
                    List<String> jobOptions, java.nio.file.Path resultsDir, PrintWriter out) {
     }
 
-    /** Milliseconds from each burst's send to its last result; CPU ms per frame by role. */
-    record Outcome(String label, double[] burstMs, Map<String, Double> cpuMsPerFrame) {
+    /** Milliseconds from each burst's send to its last result; CPU ms per frame by role; the measured results. */
+    record Outcome(String label, double[] burstMs, Map<String, Double> cpuMsPerFrame, List<ResultRecord> results) {
 
         double p50() {
             return SpeedupBench.median(burstMs);
@@ -79,6 +79,7 @@ final class SchemeRun {
         Map<String, String> roleOf = new HashMap<>();
         Map<String, Long> cpuBefore = new HashMap<>();
         List<Double> bursts = new ArrayList<>();
+        List<ResultRecord> measured = new ArrayList<>();
         try (CameraSimulator cam = CameraSimulator.builder().setBootstrap(c.cluster().bootstrap()).setTopic("frames")
                 .optSize(c.width(), c.height()).optSeed(1).build();
              KafkaConsumer<String, String> results = new KafkaConsumer<>(Map.of(
@@ -113,6 +114,7 @@ final class SchemeRun {
                 }
                 if (b >= c.warmupBursts()) {
                     bursts.add(ms);
+                    measured.addAll(got);
                     keep(c, label, got);
                 }
                 c.out().printf("  %-6s burst %2d: %.1f ms %s%n", label, b, ms, perServer(got.get(0)));
@@ -123,7 +125,7 @@ final class SchemeRun {
             long used = c.quotas().usageNanos(c.cluster().cpuGroups().get(tm.getKey())) - cpuBefore.get(tm.getKey());
             cpu.put(tm.getValue(), used / 1e6 / ((double) c.bursts() * c.batch()));
         }
-        return new Outcome(label, bursts.stream().mapToDouble(Double::doubleValue).toArray(), cpu);
+        return new Outcome(label, bursts.stream().mapToDouble(Double::doubleValue).toArray(), cpu, measured);
     }
 
     /** The measured results as JSON lines, {@code results-LABEL.jsonl} in the bench's directory: spans to study. */

@@ -17,6 +17,7 @@ import dev.halp.partitioner.plan.FusedBlocks;
 import dev.halp.partitioner.plan.ProportionalSplit;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.scheme.HalpScheme;
+import dev.halp.partitioner.scheme.LocalScheme;
 import dev.halp.partitioner.scheme.SchemePlan;
 import dev.halp.partitioner.scheme.Workload;
 import dev.halp.partitioner.sim.PlanSimulator;
@@ -108,19 +109,35 @@ public final class SpeedupBench {
             String jar = rest.uploadJar(s.jobJar());
             HopBench.Result hop = HopBench.measure(rest, jar, state, List.of(16, 256, 1024, 4096), 20, mbps, out);
 
-            Cluster cluster = cluster(profiles, hop);
+            CpuQuotas quotas = CpuQuotas.detect();
+            SchemeRun.Context ctx = new SchemeRun.Context(rest, jar, state, quotas, roles, s.model(),
+                    s.height(), s.width(), s.batch(), s.warmupBursts(), s.bursts(), s.jobOptions(), s.dir(), out);
             Workload w = Workload.single(spec, s.height(), s.width());
+            Cluster profiled = cluster(profiles, hop);
+            // each scheme's servers calibrated in a run of that scheme: the host's role costs differ between them
+            SchemePlan first = new HalpScheme().plan(w, profiled);
+            Calibration calibration = Calibration.of(first.plan(), profiled,
+                    SchemeRun.run(ctx, "calibration", schemeArgs("calibration", new Prediction(0, first.plan()), dir))
+                            .results());
+            SchemePlan alone = new LocalScheme().plan(w, profiled);
+            Calibration localCalibration = Calibration.of(alone.plan(), profiled,
+                    SchemeRun.run(ctx, "calibration-local", schemeArgs("local", new Prediction(0, null), dir)).results());
+            out.printf("calibration (compute in the job over the profile's prediction): halp %s, local %s%n",
+                    calibration.factors(), localCalibration.factors());
+            Cluster cluster = calibration.apply(profiled);
             SchemePlan halp = new HalpScheme().plan(w, cluster);
             // the host runs the head on the stitched features after the planner's timelines end (the frame's way
             // in through the split is in them)
             double head = profiles.get(roles.get("host")).headMs() * s.batch();
             Map<String, Prediction> predicted = new LinkedHashMap<>();
-            predicted.put("local", new Prediction(halp.localMs() + head, null));
-            predicted.put("halp", new Prediction(halp.finishMs() + head, halp.plan()));
+            predicted.put("local", new Prediction(new LocalScheme().plan(w, localCalibration.apply(profiled)).finishMs()
+                    + head * localCalibration.factor("host"), null));
+            predicted.put("halp", new Prediction(halp.finishMs() + head * calibration.factor("host"), halp.plan()));
             if (unequal) {
                 SegmentPlan equal = ProportionalSplit.equal(spec, s.height(), s.width(), FusedBlocks.perStage(spec),
                         s.secondaries());
-                predicted.put("equal", new Prediction(new PlanSimulator(cluster, true).run(equal, 1).makespan() + head,
+                predicted.put("equal", new Prediction(new PlanSimulator(cluster, true).run(equal, 1).makespan()
+                        + head * calibration.factor("host"),
                         equal));
             }
             out.printf("planner at %d Mbit/s (link %.0f Mbit/s + %.2f ms, devices %.2f ms per MB moved): %s; "
@@ -129,9 +146,6 @@ public final class SpeedupBench {
                     predicted.entrySet().stream().map(e -> String.format("%s %.0f ms", e.getKey(), e.getValue().ms()))
                             .toList());
 
-            CpuQuotas quotas = CpuQuotas.detect();
-            SchemeRun.Context ctx = new SchemeRun.Context(rest, jar, state, quotas, roles, s.model(),
-                    s.height(), s.width(), s.batch(), s.warmupBursts(), s.bursts(), s.jobOptions(), s.dir(), out);
             List<Map<String, SchemeRun.Outcome>> rounds = new ArrayList<>();
             for (int round = 0; round < s.rounds(); round++) {
                 List<String> order = new ArrayList<>(predicted.keySet());
@@ -145,13 +159,14 @@ public final class SpeedupBench {
                 rounds.add(outcomes);
                 out.printf("round %d: %s%n", round, SpeedupReport.roundLine(outcomes));
             }
-            return SpeedupReport.summary(s, mbps, hop, predicted, rounds, out);
+            Map<String, Object> summary = new LinkedHashMap<>(SpeedupReport.summary(s, mbps, hop, predicted, rounds, out));
+            summary.put("calibration", Map.of("halp", calibration.factors(), "local", localCalibration.factors()));
+            return summary;
         } finally {
             LocalCluster.stop(dir, out);
         }
     }
 
-    /** Each role's profile under its quota, scaled by the batch (one tensor of B frames), behind the measured hop. */
     /**
      * Flink process size per TaskManager: the default 3072m holds one 448x448 VGG-16 frame's rows in flight; a
      * batch of B frames needs B times the tensors (a batch of 4 ran out of heap in 3072m).
@@ -160,6 +175,7 @@ public final class SpeedupBench {
         return batch == 1 ? "3072m" : (1536 + 768 * batch) + "m";
     }
 
+    /** Each role's profile under its quota, scaled by the batch (one tensor of B frames), behind the measured hop. */
     private Cluster cluster(Map<Double, QuotaProfile> profiles, HopBench.Result hop) {
         DeviceProfile host = batched(profiles.get(roles.get("host")).device());
         List<DeviceProfile> secondaries = new ArrayList<>();

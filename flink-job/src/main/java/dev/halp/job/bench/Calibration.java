@@ -1,0 +1,77 @@
+package dev.halp.job.bench;
+
+import dev.halp.kafka.record.ResultRecord;
+import dev.halp.operators.flink.Participants;
+import dev.halp.partitioner.cost.Cluster;
+import dev.halp.partitioner.cost.DeviceProfile;
+import dev.halp.partitioner.cost.LayerTimes;
+import dev.halp.partitioner.cost.MeasuredProfile;
+import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.plan.SegmentPlan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Each edge server's speed in the job against its profile. A profile is measured by a lone process under the
+ * server's CPU quota; in the job the same server also runs its role (the host: the Kafka source, the split's
+ * sends, the merge and the sink; every server: the stream processor's threads and collector), so its model
+ * compute runs slower than the profile says, and the host's more than the others'. One calibration run of the
+ * planner's plan measures, per server, the compute time its pieces took (median over frames) over what the
+ * profile predicts for them; the planner then plans, and predicts, with each profile scaled by its factor.
+ */
+record Calibration(Map<String, Double> factors) {
+
+    /** Factors beyond these bounds are a broken run, not a slower server. */
+    static final double MIN = 0.5;
+    static final double MAX = 2.0;
+
+    static Calibration of(SegmentPlan plan, Cluster cluster, List<ResultRecord> results) {
+        Map<String, Double> factors = new LinkedHashMap<>();
+        for (int p = 0; p <= cluster.size(); p++) {
+            DeviceProfile device = p == 0 ? cluster.host() : cluster.secondaries().get(p - 1);
+            LayerTimes times = device.times(plan.model(), plan.height(), plan.width(), 1);
+            double predicted = 0;
+            for (int b = 0; b < plan.blocks().size(); b++) {
+                for (Piece piece : plan.blocks().get(b).pieces()) {
+                    if (piece.owner().number() == p && !piece.rows().isEmpty()) {
+                        predicted += times.millis(plan.program(b, piece));
+                    }
+                }
+            }
+            String name = Participants.name(p);
+            List<Double> measured = new ArrayList<>();
+            for (ResultRecord r : results) {
+                ResultRecord.EsReport es = r.es.get(name);
+                if (es != null && es.computeMs > 0) {
+                    measured.add(es.computeMs);
+                }
+            }
+            if (predicted > 0 && !measured.isEmpty()) {
+                double m = SpeedupBench.median(measured.stream().mapToDouble(Double::doubleValue).toArray());
+                factors.put(name, Math.max(MIN, Math.min(MAX, m / predicted)));
+            }
+        }
+        return new Calibration(factors);
+    }
+
+    double factor(String participant) {
+        return factors.getOrDefault(participant, 1.0);
+    }
+
+    /** The cluster with every server's profile scaled by its factor. */
+    Cluster apply(Cluster c) {
+        List<DeviceProfile> secondaries = new ArrayList<>();
+        for (int i = 0; i < c.size(); i++) {
+            secondaries.add(scaled(c.secondaries().get(i), factor(Participants.name(i + 1))));
+        }
+        return new Cluster(scaled(c.host(), factor("host")), secondaries, c.network(), c.frameBytesPerValue(),
+                c.bytesPerValue(), c.exchangeMsPerMb());
+    }
+
+    private static DeviceProfile scaled(DeviceProfile p, double factor) {
+        return factor == 1.0 ? p : ((MeasuredProfile) p).scaled(p.name() + String.format("x%.3f", factor), factor);
+    }
+}
