@@ -66,7 +66,10 @@ final class SchemeRun {
             }
             return frames(c, label, run);
         } finally {
-            c.rest().cancel(job);
+            // a job that failed (its cause is in the JobManager's log) cannot be cancelled: keep the first error
+            if (!List.of("CANCELED", "FAILED", "FINISHED").contains(c.rest().job(job).state())) {
+                c.rest().cancel(job);
+            }
             long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (!List.of("CANCELED", "FAILED", "FINISHED").contains(c.rest().job(job).state())
                     && System.nanoTime() < until) {
