@@ -1,6 +1,7 @@
 package dev.halp.partitioner.layer;
 
 import dev.halp.partitioner.graph.GraphNode;
+import dev.halp.partitioner.graph.GraphReceptiveField;
 import dev.halp.partitioner.graph.GraphSpec;
 import dev.halp.partitioner.rf.RowRange;
 import dev.halp.partitioner.rf.RowWindow;
@@ -48,43 +49,29 @@ public record GraphBlockSpec(String name, GraphSpec graph, int kernel, int strid
     /** Output rows are shifted this far down while windows are composed, so no intermediate row is negative. */
     private static final int SHIFT = 1 << 12;
 
-    /** The input rows output rows {@code out} read, before clipping: the hull over every branch. */
+    /**
+     * The input rows output rows {@code out} read, before clipping: the hull over every branch, from
+     * {@link GraphReceptiveField} on rows shifted so far down, in a frame so tall, that nothing is clipped.
+     */
     static RowWindow window(GraphSpec g, RowRange out) {
-        int n = g.nodes().size();
-        RowRange[] rows = new RowRange[n];
-        rows[n - 1] = RowRange.of(out.start() + SHIFT, out.end() + SHIFT);
-        int inLo = Integer.MAX_VALUE;
-        int inHi = Integer.MIN_VALUE;
-        for (int i = n - 1; i >= 0; i--) {
-            if (rows[i] == null) {
-                continue;
-            }
-            GraphNode node = g.nodes().get(i);
-            RowWindow w = node.isAdd() ? new RowWindow(rows[i].start(), rows[i].end()) : node.layer().inputWindow(rows[i]);
-            for (int j : g.inputsOf(i)) {
-                if (j < 0) {
-                    inLo = Math.min(inLo, w.lo());
-                    inHi = Math.max(inHi, w.hi());
-                } else {
-                    int lo = rows[j] == null ? w.lo() : Math.min(rows[j].start(), w.lo());
-                    int hi = rows[j] == null ? w.hi() : Math.max(rows[j].end(), w.hi());
-                    rows[j] = RowRange.of(lo, hi);
-                }
-            }
-        }
-        // the total stride is the shift's stride: one output row later moves the window by it
-        int stride = strideOf(g);
-        return new RowWindow(inLo - SHIFT * stride, inHi - SHIFT * stride);
+        int[] unbounded = new int[g.nodes().size()];
+        java.util.Arrays.fill(unbounded, Integer.MAX_VALUE / 2);
+        RowRange source = GraphReceptiveField.needed(g, unbounded, Integer.MAX_VALUE / 2, -1, unbounded.length - 1,
+                RowRange.of(out.start() + SHIFT, out.end() + SHIFT)).source();
+        // one output row later moves the window by the block's stride: so does the shift
+        int shift = SHIFT * strides(g)[unbounded.length - 1];
+        return new RowWindow(source.start() - shift, source.end() - shift);
     }
 
-    private static int strideOf(GraphSpec g) {
+    /** Each node's stride from the block's input (along its first input; a sum's inputs agree). */
+    private static int[] strides(GraphSpec g) {
         int[] s = new int[g.nodes().size()];
         for (int i = 0; i < s.length; i++) {
             int j = g.inputsOf(i)[0];
             GraphNode node = g.nodes().get(i);
             s[i] = (j < 0 ? 1 : s[j]) * (node.isAdd() ? 1 : node.layer().stride());
         }
-        return s[s.length - 1];
+        return s;
     }
 
     @Override
@@ -162,17 +149,10 @@ public record GraphBlockSpec(String name, GraphSpec graph, int kernel, int strid
 
     /** Each node's output pixels per pixel of the block's output (1 for nodes after the stride). */
     public double[] pixelsPerOutput() {
-        int n = graph.nodes().size();
-        double[] stride = new double[n];
-        for (int i = 0; i < n; i++) {
-            int j = graph.inputsOf(i)[0];
-            double before = j < 0 ? 1 : stride[j];
-            GraphNode node = graph.nodes().get(i);
-            stride[i] = node.isAdd() ? before : before * node.layer().stride();
-        }
-        double[] scale = new double[n];
-        for (int i = 0; i < n; i++) {
-            double r = stride[n - 1] / stride[i];
+        int[] stride = strides(graph);
+        double[] scale = new double[stride.length];
+        for (int i = 0; i < stride.length; i++) {
+            double r = (double) stride[stride.length - 1] / stride[i];
             scale[i] = r * r;
         }
         return scale;
