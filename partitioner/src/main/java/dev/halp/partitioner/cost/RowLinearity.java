@@ -48,7 +48,8 @@ public final class RowLinearity {
                                 "profile %s, table %s: layer %d (%s) costs %.1f ms on %d rows but %.1f ms on %d rows, "
                                         + "%.0f%% more per row (tolerance %.0f%%): not linear in rows, so plans made "
                                         + "from it would be wrong (a CPU allocator that returns large tensors to the "
-                                        + "kernel does this: see docs/operations.md)", profile, table, l.idx(),
+                                        + "kernel does this: see docs/operations.md; so does a stall during a single "
+                                        + "timed run: profile again with more --repeats)", profile, table, l.idx(),
                                 l.type(), points[i].getValue(), points[i].getKey(), points[j].getValue(),
                                 points[j].getKey(), 100 * (big / small - 1), 100 * TOLERANCE));
                     }
