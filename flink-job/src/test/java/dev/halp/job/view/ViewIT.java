@@ -84,6 +84,9 @@ class ViewIT {
                     return;
                 }
                 JsonNode spans = es.get("spans");
+                // a participant's stamps reach the host's clock through its copy of the deadline, which is as
+                // uncertain as its estimate of the time on the links (half round trips) plus a ms of rounding
+                long slack = (long) Math.ceil(es.get("linkMs").asDouble()) + 2;
                 assertTrue(spans != null && spans.size() > 0 && spans.size() % 8 == 0, e.getKey() + ": " + es);
                 for (int k = 0; k < spans.size(); k += 8) {
                     covered.add(spans.get(k).asLong());
@@ -92,7 +95,7 @@ class ViewIT {
                     assertTrue(end >= start, e.getKey() + " block " + spans.get(k) + ": end before start " + spans);
                     for (int j = 1; j <= 5; j++) {
                         long t = spans.get(k + j).asLong();
-                        assertTrue(t >= 0 && t <= Math.ceil(f.get("afterSplitMs").asDouble()),
+                        assertTrue(t >= -slack && t <= Math.ceil(f.get("afterSplitMs").asDouble()) + slack,
                                 e.getKey() + ": stamp " + t + " outside [split, completion] " + f);
                     }
                 }

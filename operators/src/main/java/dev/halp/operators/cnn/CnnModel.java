@@ -229,7 +229,7 @@ public final class CnnModel implements AutoCloseable {
                 if (weights == null) {
                     seeded(model.getNDManager(), block);
                 } else if (weights.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".params")) {
-                    loadParams(model);
+                    loadParams(model.getNDManager(), block);
                 } else if (weights.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
                     SafetensorsWeights.importInto(block, weights, model.getNDManager());
                 } else {
@@ -245,27 +245,35 @@ public final class CnnModel implements AutoCloseable {
         private void seeded(NDManager manager, CnnBlock block) {
             for (Map.Entry<String, WeightSlot> e : block.parametersByName().entrySet()) {
                 WeightSlot w = e.getValue();
-                w.set(manager.create(SeededWeights.values(seed, e.getKey(), w.parameter().getType(), w.shape()),
-                        w.shape()));
+                w.set(manager, SeededWeights.values(seed, e.getKey(), w.parameter().getType(), w.shape()));
             }
         }
 
-        private void loadParams(Model model) {
+        /**
+         * Loads a DJL {@code .params} file into a scratch model, then copies each parameter into {@code block}
+         * in the engine's memory: DJL decodes into direct buffers that the decoded arrays keep for life.
+         */
+        private void loadParams(NDManager manager, CnnBlock block) {
             if (!Files.isRegularFile(weights)) {
                 throw new IllegalArgumentException("weights file not found: " + weights);
             }
             String file = weights.getFileName().toString();
             String prefix = file.replaceFirst("(-\\d{4})?\\.params$", "");
-            try {
-                model.load(weights.toAbsolutePath().getParent(), prefix);
-            } catch (IOException | MalformedModelException e) {
-                throw new IllegalArgumentException("cannot load " + weights + ": " + e.getMessage(), e);
-            }
-            for (Map.Entry<String, WeightSlot> e : ((CnnBlock) model.getBlock()).parametersByName().entrySet()) {
-                NDArray a = e.getValue().parameter().getArray();
-                if (a.getDataType() != DataType.FLOAT32 || !a.getShape().equals(e.getValue().shape())) {
-                    throw new IllegalArgumentException(weights + ": " + e.getKey() + " is " + a.getDataType() + " "
-                            + a.getShape() + ", expected float32 " + e.getValue().shape());
+            try (Model scratch = Model.newInstance(spec.name(), Device.cpu(), "PyTorch")) {
+                CnnBlock decoded = new CnnBlock(spec);
+                scratch.setBlock(decoded);
+                try {
+                    scratch.load(weights.toAbsolutePath().getParent(), prefix);
+                } catch (IOException | MalformedModelException e) {
+                    throw new IllegalArgumentException("cannot load " + weights + ": " + e.getMessage(), e);
+                }
+                for (Map.Entry<String, WeightSlot> e : decoded.parametersByName().entrySet()) {
+                    NDArray a = e.getValue().parameter().getArray();
+                    if (a.getDataType() != DataType.FLOAT32 || !a.getShape().equals(e.getValue().shape())) {
+                        throw new IllegalArgumentException(weights + ": " + e.getKey() + " is " + a.getDataType()
+                                + " " + a.getShape() + ", expected float32 " + e.getValue().shape());
+                    }
+                    block.parametersByName().get(e.getKey()).set(manager, a.toFloatArray());
                 }
             }
         }

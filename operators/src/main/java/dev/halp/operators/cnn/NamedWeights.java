@@ -33,7 +33,7 @@ final class NamedWeights {
             } else if (!src.getShape().equals(want)) {
                 problems.add(e.getKey() + " has shape " + src.getShape() + ", expected " + want);
             } else {
-                e.getValue().set(manager.create(src.toType(DataType.FLOAT32, false).toFloatArray(), want));
+                e.getValue().set(manager, src.toType(DataType.FLOAT32, false).toFloatArray());
             }
         }
         source.keySet().removeIf(k -> k.endsWith("num_batches_tracked"));

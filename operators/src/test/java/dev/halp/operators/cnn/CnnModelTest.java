@@ -47,6 +47,50 @@ class CnnModelTest {
         }
     }
 
+    /**
+     * A TaskManager builds a new model for every job it runs: weights held in the JVM's direct buffers (where
+     * the engine keeps an array created from a Java buffer) would exhaust its off-heap budget by the next job.
+     */
+    @Test
+    void weightsLiveInTheEnginesMemoryNotInDirectBuffers(@TempDir Path dir) throws Exception {
+        ModelSpec vgg11 = Models.vgg11();
+        long weights = 4 * new CnnBlock(vgg11).parametersByName().values().stream()
+                .mapToLong(w -> w.shape().size()).sum();
+        Path file;
+        long before = directBytesAfterGc();
+        try (CnnModel seeded = CnnModel.builder().setSpec(vgg11).optSeed(3).build()) {
+            long held = directBytesAfterGc() - before;
+            assertTrue(held < weights / 20, held + " bytes of direct buffers held for " + weights + " bytes of weights");
+            file = seeded.save(dir, "vgg11");
+        }
+        before = directBytesAfterGc(); // DJL's save keeps a buffer of the largest parameter: not the loader's doing
+        try (CnnModel loaded = CnnModel.builder().setSpec(vgg11).optWeights(file).build();
+             CnnModel seeded = CnnModel.builder().setSpec(vgg11).optSeed(3).build()) {
+            long held = directBytesAfterGc() - before;
+            assertTrue(held < weights / 20, held + " bytes of direct buffers held by a loaded and a seeded model");
+            TensorBytes small = Frames.random(2, 3, 32, 32);
+            assertArrayEquals(seeded.head(seeded.features(small, 0, vgg11.features().size()))[0],
+                    loaded.head(loaded.features(small, 0, vgg11.features().size()))[0]);
+        }
+    }
+
+    /** Direct buffers in use once unreachable ones are collected (their memory is freed by a cleaner thread). */
+    private static long directBytesAfterGc() throws InterruptedException {
+        var pool = java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)
+                .stream().filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 20; i++) {
+            System.gc();
+            Thread.sleep(50);
+            long now = pool.getMemoryUsed();
+            if (now >= used) {
+                return now;
+            }
+            used = now;
+        }
+        return used;
+    }
+
     @Test
     void paramsFileRoundTripsBitExactly(@TempDir Path dir) {
         try (CnnModel a = CnnModel.builder().setSpec(tiny).optSeed(9).build()) {
