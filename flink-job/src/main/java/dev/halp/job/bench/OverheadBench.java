@@ -40,7 +40,9 @@ import java.util.Map;
  * one process (the job stays up, idle, while the loop runs), and each ratio is the median of the rounds'
  * ratios: a machine whose speed drifts over minutes would otherwise put its drift into the ratio. CPU time is
  * this process's own (the broker runs in a JVM of its own, so its work is not counted): wall-clock rates on a
- * shared 2-core machine move by tens of percent, CPU per frame by a few.
+ * shared 2-core machine move by tens of percent, CPU per frame by a few. The bench's own Kafka clients (the
+ * camera it plays and the results' reader) and, on the job's side, the thread that drives them are not the job:
+ * their CPU is left out of both sides (and reported), as the broker's is.
  */
 public final class OverheadBench {
 
@@ -74,6 +76,10 @@ public final class OverheadBench {
         List<Double> djlCpu = new ArrayList<>();
         List<Double> flinkCpu = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
+        Map<String, Double> jobThreads = Map.of();
+        Map<String, Double> plainThreads = Map.of();
+        List<Double> excluded = new ArrayList<>();
+        String driver = ThreadCpu.kind(Thread.currentThread().getName());
         try (CnnModel m = CnnModel.builder().setSpec(spec).optSeed(7).optThreads(threads).build();
              RunningJob job = new RunningJob()) {
             for (int i = 0; i < Math.min(2, input.size()); i++) {
@@ -85,12 +91,21 @@ public final class OverheadBench {
             job.framesPerSecond(input, -1);
             for (int r = 0; r < rounds; r++) {
                 job.prepare(input, r);
+                // the camera (producer) and the results' reader are not the job: their threads are not counted,
+                // nor, on the job's side, this thread, which only drives them
                 long cpu0 = cpuNanos();
+                Map<String, Long> threads0 = ThreadCpu.byName();
                 djl.add(plainLoop(m, spec, input));
-                djlCpu.add((cpuNanos() - cpu0) / 1e6 / input.size());
+                long clients = ThreadCpu.since(threads0, ThreadCpu::isBenchClient);
+                djlCpu.add((cpuNanos() - cpu0 - clients) / 1e6 / input.size());
+                plainThreads = ThreadCpu.top(threads0, input.size());
                 cpu0 = cpuNanos();
+                threads0 = ThreadCpu.byName();
                 flink.add(job.framesPerSecond(input, r));
-                flinkCpu.add((cpuNanos() - cpu0) / 1e6 / input.size());
+                clients = ThreadCpu.since(threads0, k -> k.equals(driver) || ThreadCpu.isBenchClient(k));
+                flinkCpu.add((cpuNanos() - cpu0 - clients) / 1e6 / input.size());
+                excluded.add(clients / 1e6 / input.size());
+                jobThreads = ThreadCpu.top(threads0, input.size());
                 ratios.add(flink.get(r) / djl.get(r));
                 cpuRatios.add(djlCpu.get(r) / flinkCpu.get(r));
                 out.printf("round %d: plain DJL loop %.2f frames/s %.0f CPU-ms/frame, Flink job (local scheme, Kafka in "
@@ -117,11 +132,16 @@ public final class OverheadBench {
         o.put("round_cpu_ratios", cpuRatios.stream().map(OverheadBench::round).toList());
         o.put("cpu_ratio", round(cpuRatio));
         o.put("cpu_ratio_max_deviation_from_median", round(cpuSpread));
+        o.put("bench_clients_cpu_ms_per_frame", round(median(excluded)));
+        o.put("job_cpu_ms_per_frame_by_thread", jobThreads);
+        o.put("plain_cpu_ms_per_frame_by_thread", plainThreads);
         out.printf("plain DJL loop: %.2f frames/s (median)%n", median(djl));
         out.printf("Flink job (local scheme, Kafka in and out): %.2f frames/s (median)%n", median(flink));
         out.printf("ratio Flink / plain DJL: %.3f (median of %d rounds)%n", ratio, rounds);
         out.printf("CPU per frame: plain DJL %.0f ms, Flink job %.0f ms; plain / job %.3f (median; rounds within %.1f%%)%n",
                 median(djlCpu), median(flinkCpu), cpuRatio, 100 * cpuSpread);
+        out.printf("the job's CPU-ms per frame by thread (last round): %s%n", jobThreads);
+        out.printf("the plain loop's CPU-ms per frame by thread (last round): %s%n", plainThreads);
         return o;
     }
 
@@ -174,10 +194,12 @@ public final class OverheadBench {
             StreamingJob.attachKafka(env, o);
             job = env.executeAsync("bench overhead");
             producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
-                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20)),
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20),
+                    ProducerConfig.CLIENT_ID_CONFIG, ThreadCpu.BENCH_CAMERA),
                     new ByteArraySerializer(), new ByteArraySerializer());
             consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "bench-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    ConsumerConfig.GROUP_ID_CONFIG, ThreadCpu.BENCH_READER,
+                    ConsumerConfig.CLIENT_ID_CONFIG, ThreadCpu.BENCH_READER, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                     new StringDeserializer(), new StringDeserializer());
             consumer.subscribe(List.of(o.resultsTopic));
             for (int i = 0; i < 2; i++) {
@@ -254,3 +276,4 @@ public final class OverheadBench {
         return Math.round(v * 1000) / 1000.0;
     }
 }
+
