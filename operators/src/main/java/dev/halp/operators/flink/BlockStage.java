@@ -1,5 +1,6 @@
 package dev.halp.operators.flink;
 
+import dev.halp.operators.exec.EarlyPieces;
 import dev.halp.operators.exec.StageView;
 import dev.halp.partitioner.util.BoundedCache;
 import dev.halp.partitioner.plan.RowRanges;
@@ -42,6 +43,19 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
      */
     public static final OutputTag<Observation> OBSERVATIONS = new OutputTag<>("observations") { };
 
+    /** Frames whose pieces are partly computed, at most (a few are in flight at once). */
+    static final int MAX_EARLY_FRAMES = 64;
+
+    /** A frame's pieces computed so far, and when the first of them started (-1: none yet). */
+    private static final class Early {
+        final EarlyPieces pieces;
+        long startMillis = -1;
+
+        Early(EarlyPieces pieces) {
+            this.pieces = pieces;
+        }
+    }
+
     private final int block;
     private final ModelConfig modelConfig;
     private StageFaults faults = StageFaults.NONE;
@@ -55,6 +69,11 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     private transient BoundedCache<PlanSpec, StageView> views;
     private transient SpeedReports reports;
     private transient MapState<String, Pending> pending;
+    /**
+     * Pieces computed ahead of a frame's last rows, by frame. Not snapshotted: after a restore the pending
+     * rows are computed again. Bounded: a frame that never completes falls out.
+     */
+    private transient Map<String, Early> early;
     private transient FrameExpiry expiry;
     private transient int me;
     private transient String taskManager;
@@ -93,6 +112,12 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
         plans = new JobPlans();
         views = new BoundedCache<>("stage views", JobPlans.MAX_PLANS);
         reports = reportSpeed ? new SpeedReports(plans, me) : null;
+        early = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Early> eldest) {
+                return size() > MAX_EARLY_FRAMES;
+            }
+        };
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING,
                 TypeInformation.of(Pending.class)));
         expiry = new FrameExpiry(getRuntimeContext(), cleanupAfterMs);
@@ -133,6 +158,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             // past its deadline: the merge reports the miss; computing it would only delay the frames behind
             shed.inc();
             pending.remove(key);
+            early.remove(key);
             // too late to compute: its time so far, with this part's time on the link, bounds this one's speed
             if (reports != null) {
                 reports.atLeast(m, m.timings.computeMs[me] + m.timings.linkMs[me]
@@ -147,21 +173,48 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
                 expiry.schedule(key, ctx.timerService());
             }
             pending.put(key, p);
+            computeEarly(key, p, view, ctx);
             return;
         }
         pending.remove(key);
         compute(p, view, ctx, out);
     }
 
+    /** Computes what the rows held so far allow (interiors, whole pieces) while the rest is on the way. */
+    private void computeEarly(String key, Pending p, StageView view, Context ctx) {
+        Early e = early.computeIfAbsent(key, k -> new Early(new EarlyPieces(plans.plan(p.parts[0].plan), block,
+                view.work)));
+        long start = now(ctx);
+        if (e.pieces.advance(held(p), own(p), model) && e.startMillis < 0) {
+            e.startMillis = start;
+        }
+    }
+
+    private List<RowRange> own(Pending p) {
+        List<RowRange> own = new ArrayList<>();
+        for (RowsMessage part : p.parts) {
+            if (part.from == me) {
+                own.add(part.rows());
+            }
+        }
+        return own;
+    }
+
+    private RowStore held(Pending p) {
+        RowStore held = new RowStore();
+        for (RowsMessage part : p.parts) {
+            held.put(part.rows(), part.tensor(modelConfig.input()));
+        }
+        return held;
+    }
+
     private void compute(Pending p, StageView view, Context ctx, Collector<RowsMessage> out) {
         long arrived = now(ctx);
         long deadline = Long.MAX_VALUE;
-        RowStore held = new RowStore();
         Timings timings = p.parts[0].timings.copy();
         double transfer = 0;
         long received = 0;
         for (RowsMessage part : p.parts) {
-            held.put(part.rows(), part.tensor(modelConfig.input()));
             timings.mergeFrom(part.timings);
             transfer = Math.max(transfer, part.linkMillis());
             deadline = Math.min(deadline, part.localDeadlineMillis);
@@ -171,16 +224,21 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
                 timings.linkMs[part.from == 0 ? me : part.from] += part.linkMillis();
             }
         }
-        long t0 = System.nanoTime();
         long computeStart = now(ctx);
-        RowStore output = new RowStore();
-        int computed = 0;
-        for (StageView.Work w : view.work) {
-            output.put(w.piece().rows(), model.slice(held.take(w.steps().get(0).inputRows()), w.steps()));
-            computed += w.steps().stream().mapToInt(s -> s.outputRows().size()).sum();
+        Early e = early.remove(p.parts[0].frameKey());
+        if (e == null) {
+            e = new Early(new EarlyPieces(plans.plan(p.parts[0].plan), block, view.work));
         }
+        e.pieces.advance(held(p), own(p), model);
+        RowStore output = new RowStore();
+        e.pieces.outputInto(output);
+        int computed = e.pieces.rowsComputed();
+        long delay = System.nanoTime();
         sleep(faults.computeDelayMs(me, p.parts[0].sequence, computed));
-        timings.computeMs[me] += (System.nanoTime() - t0) / 1e6;
+        timings.computeMs[me] += e.pieces.computeMs() + (System.nanoTime() - delay) / 1e6;
+        if (e.startMillis >= 0) {
+            computeStart = e.startMillis;
+        }
         timings.transferMs[me] += transfer + (arrived - p.firstArrivalMillis);
         timings.bytesIn[me] += received;
         timings.rowsComputed[me] += computed;
@@ -284,6 +342,12 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RowsMessage> out) throws Exception {
         expired.inc(expiry.expire(timestamp, pending));
+        // a subtask holds one key (its participant's): frames no longer pending have nothing left to compute
+        for (var it = early.keySet().iterator(); it.hasNext(); ) {
+            if (!pending.contains(it.next())) {
+                it.remove();
+            }
+        }
     }
 
     @Override
