@@ -115,7 +115,7 @@ public final class HalpJob {
                 current = stage(current, keys, participants, new RelayStage(b, cleanupAfter), "relay " + b, place);
             }
             BlockStage block = new BlockStage(b, model, cleanupAfter, warmups)
-                    .withFaults(o.stageFaults()).withSpeedReports(reportSpeed);
+                    .withFaults(o.stageFaults()).withSpeedReports(reportSpeed).withInteriorFirst(o.interiorFirst);
             SingleOutputStreamOperator<RowsMessage> stage = stage(current, keys, participants, block, "block " + b, place);
             if (reportSpeed) {
                 DataStream<Observation> observed = stage.getSideOutput(BlockStage.OBSERVATIONS);

@@ -106,6 +106,11 @@ public class JobOptions implements Serializable {
                     + "(default: ${DEFAULT-VALUE})")
     public boolean exactSlices;
 
+    @Option(names = "--interior-first", defaultValue = "true", arity = "1",
+            description = "compute each piece's interior from the edge server's own rows while its halo is on the "
+                    + "way, its borders after; false waits for every row a block needs (default: ${DEFAULT-VALUE})")
+    public boolean interiorFirst;
+
     @Option(names = "--scheme", defaultValue = "halp", description = "local, modnn, halp, or auto: per frame, the plan "
             + "predicted to finish first (Local, or HALP on the fastest k secondaries), shedding frames predicted late "
             + "(default: ${DEFAULT-VALUE})")

@@ -245,7 +245,7 @@ public final class CnnModel implements AutoCloseable {
         private void seeded(NDManager manager, CnnBlock block) {
             for (Map.Entry<String, WeightSlot> e : block.parametersByName().entrySet()) {
                 WeightSlot w = e.getValue();
-                w.set(manager, SeededWeights.values(seed, e.getKey(), w.parameter().getType(), w.shape()));
+                w.set(manager, SeededWeights.source(seed, e.getKey(), w.parameter().getType(), w.shape()));
             }
         }
 
@@ -273,7 +273,7 @@ public final class CnnModel implements AutoCloseable {
                         throw new IllegalArgumentException(weights + ": " + e.getKey() + " is " + a.getDataType()
                                 + " " + a.getShape() + ", expected float32 " + e.getValue().shape());
                     }
-                    block.parametersByName().get(e.getKey()).set(manager, a.toFloatArray());
+                    block.parametersByName().get(e.getKey()).set(manager, WeightSlot.of(a));
                 }
             }
         }

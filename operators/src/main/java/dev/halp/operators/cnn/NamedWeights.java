@@ -33,7 +33,7 @@ final class NamedWeights {
             } else if (!src.getShape().equals(want)) {
                 problems.add(e.getKey() + " has shape " + src.getShape() + ", expected " + want);
             } else {
-                e.getValue().set(manager, src.toType(DataType.FLOAT32, false).toFloatArray());
+                e.getValue().set(manager, WeightSlot.of(src.toType(DataType.FLOAT32, false)));
             }
         }
         source.keySet().removeIf(k -> k.endsWith("num_batches_tracked"));

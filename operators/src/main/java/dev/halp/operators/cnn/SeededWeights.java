@@ -18,22 +18,30 @@ public final class SeededWeights {
 
     /** The values of one parameter. */
     public static float[] values(long seed, String name, Parameter.Type type, Shape shape) {
-        SplittableRandom rnd = new SplittableRandom(seed ^ fnv1a(name));
-        float[] v = new float[Math.toIntExact(shape.size())];
-        long fanIn = shape.dimension() > 1 ? shape.size() / shape.get(0) : shape.get(0);
-        switch (type) {
-            case WEIGHT -> fill(rnd, v, -Math.sqrt(6.0 / fanIn), Math.sqrt(6.0 / fanIn));
-            case BIAS, BETA, RUNNING_MEAN -> fill(rnd, v, -0.05, 0.05);
-            case GAMMA, RUNNING_VAR -> fill(rnd, v, 0.5, 1.5);
-            default -> fill(rnd, v, -0.1, 0.1);
-        }
-        return v;
+        int n = Math.toIntExact(shape.size());
+        return source(seed, name, type, shape).next(0, n);
     }
 
-    private static void fill(SplittableRandom rnd, float[] v, double lo, double hi) {
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) rnd.nextDouble(lo, hi);
-        }
+    /**
+     * The values of one parameter in consecutive runs (each call continues where the last ended), so a large
+     * parameter never needs one array of all its values: VGG-16's fc6 alone is 411 MB.
+     */
+    static WeightSlot.Values source(long seed, String name, Parameter.Type type, Shape shape) {
+        SplittableRandom rnd = new SplittableRandom(seed ^ fnv1a(name));
+        long fanIn = shape.dimension() > 1 ? shape.size() / shape.get(0) : shape.get(0);
+        double[] range = switch (type) {
+            case WEIGHT -> new double[] {-Math.sqrt(6.0 / fanIn), Math.sqrt(6.0 / fanIn)};
+            case BIAS, BETA, RUNNING_MEAN -> new double[] {-0.05, 0.05};
+            case GAMMA, RUNNING_VAR -> new double[] {0.5, 1.5};
+            default -> new double[] {-0.1, 0.1};
+        };
+        return (offset, count) -> {
+            float[] v = new float[count];
+            for (int i = 0; i < count; i++) {
+                v[i] = (float) rnd.nextDouble(range[0], range[1]);
+            }
+            return v;
+        };
     }
 
     /** 64-bit FNV-1a: stable across JVMs, unlike {@code String.hashCode} mixing. */

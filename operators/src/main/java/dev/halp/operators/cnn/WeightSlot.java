@@ -24,17 +24,21 @@ public record WeightSlot(Parameter parameter, Shape shape) {
         parameter.setArray(array);
     }
 
+    /** A parameter's values in row-major order, handed out in consecutive runs. */
+    @FunctionalInterface
+    public interface Values {
+        /** The {@code count} values from row-major position {@code offset} on. */
+        float[] next(long offset, int count);
+    }
+
     /**
-     * Sets {@code values} (row-major in {@link #shape}) in memory the engine allocates itself. An array the
-     * engine creates from a Java buffer keeps that direct buffer for its whole life, so VGG-16's weights would
-     * hold 553 MB of the JVM's direct memory, more than a TaskManager's off-heap budget spares for a second job;
-     * here the values pass through direct buffers of at most {@link #CHUNK_FLOATS}, garbage once copied.
+     * Sets the values in memory the engine allocates itself, copied in runs of at most {@link #CHUNK_FLOATS}.
+     * An array the engine creates from a Java buffer keeps that direct buffer for its whole life, so VGG-16's
+     * weights would hold 553 MB of the JVM's direct memory, more than a TaskManager's off-heap budget spares for
+     * a second job; and one heap array per parameter would need 411 MB of contiguous heap for fc6. Here no run
+     * holds more than 16 MB, on the heap or off it, and each is garbage once copied.
      */
-    public void set(NDManager manager, float[] values) {
-        if (values.length != shape.size()) {
-            throw new IllegalArgumentException(parameter.getName() + " needs " + shape.size() + " values, got "
-                    + values.length);
-        }
+    public void set(NDManager manager, Values values) {
         NDArray array = manager.zeros(shape, DataType.FLOAT32);
         long[] dims = shape.getShape();
         long perRow = shape.size() / dims[0];
@@ -43,11 +47,21 @@ public record WeightSlot(Parameter parameter, Shape shape) {
             long end = Math.min(dims[0], row + rowsPerChunk);
             long[] chunk = dims.clone();
             chunk[0] = end - row;
-            try (NDArray part = manager.create(FloatBuffer.wrap(values, Math.toIntExact(row * perRow),
-                    Math.toIntExact((end - row) * perRow)), new Shape(chunk))) {
+            float[] run = values.next(row * perRow, Math.toIntExact((end - row) * perRow));
+            try (NDArray part = manager.create(FloatBuffer.wrap(run), new Shape(chunk))) {
                 array.set(new NDIndex("{}:{}", row, end), part);
             }
         }
         set(array);
+    }
+
+    /** The values of an engine array of this slot's shape, read a run at a time. */
+    public static Values of(NDArray source) {
+        NDArray flat = source.reshape(-1);
+        return (offset, count) -> {
+            try (NDArray run = flat.get(new NDIndex("{}:{}", offset, offset + count))) {
+                return run.toFloatArray();
+            }
+        };
     }
 }

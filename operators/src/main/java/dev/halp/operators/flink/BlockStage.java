@@ -60,6 +60,7 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     private final ModelConfig modelConfig;
     private StageFaults faults = StageFaults.NONE;
     private boolean reportSpeed;
+    private boolean interiorFirst = true;
     private final long cleanupAfterMs;
     private final PlanSpec[] warmups;
 
@@ -95,6 +96,12 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     /** Publish this stage's speed reports ({@link #OBSERVATIONS}); off unless the job re-plans online. */
     public BlockStage withSpeedReports(boolean report) {
         this.reportSpeed = report;
+        return this;
+    }
+
+    /** Compute interiors while halos travel ({@link EarlyPieces}); on by default. */
+    public BlockStage withInteriorFirst(boolean interiorFirst) {
+        this.interiorFirst = interiorFirst;
         return this;
     }
 
@@ -173,7 +180,9 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
                 expiry.schedule(key, ctx.timerService());
             }
             pending.put(key, p);
-            computeEarly(key, p, view, ctx);
+            if (interiorFirst) {
+                computeEarly(key, p, view, ctx);
+            }
             return;
         }
         pending.remove(key);
