@@ -4,10 +4,12 @@ import dev.halp.kafka.record.ResultRecord;
 import dev.halp.operators.flink.Participants;
 import dev.halp.partitioner.cost.Cluster;
 import dev.halp.partitioner.cost.DeviceProfile;
-import dev.halp.partitioner.cost.LayerTimes;
 import dev.halp.partitioner.cost.MeasuredProfile;
-import dev.halp.partitioner.plan.Piece;
+import dev.halp.partitioner.plan.Participant;
 import dev.halp.partitioner.plan.SegmentPlan;
+import dev.halp.partitioner.sim.PlanSimulator;
+import dev.halp.partitioner.sim.Resources;
+import dev.halp.partitioner.sim.Timeline;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,8 +21,10 @@ import java.util.Map;
  * server's CPU quota; in the job the same server also runs its role (the host: the Kafka source, the split's
  * sends, the merge and the sink; every server: the stream processor's threads and collector), so its model
  * compute runs slower than the profile says, and the host's more than the others'. One calibration run of the
- * planner's plan measures, per server, the compute time its pieces took (median over frames) over what the
- * profile predicts for them; the planner then plans, and predicts, with each profile scaled by its factor.
+ * planner's plan measures, per server, the compute time its pieces took (median over frames) over the compute
+ * the simulator predicts for it from the profile (its pieces, split into interior and borders where the
+ * simulator expects that, as the block stages do); the planner then plans, and predicts, with each profile
+ * scaled by its factor.
  */
 record Calibration(Map<String, Double> factors) {
 
@@ -34,17 +38,9 @@ record Calibration(Map<String, Double> factors) {
 
     static Calibration of(SegmentPlan plan, Cluster cluster, List<ResultRecord> results) {
         Map<String, Double> factors = new LinkedHashMap<>();
-        for (int p = 0; p <= cluster.size(); p++) {
-            DeviceProfile device = p == 0 ? cluster.host() : cluster.secondaries().get(p - 1);
-            LayerTimes times = device.times(plan.model(), plan.height(), plan.width(), 1);
-            double predicted = 0;
-            for (int b = 0; b < plan.blocks().size(); b++) {
-                for (Piece piece : plan.blocks().get(b).pieces()) {
-                    if (piece.owner().number() == p && !piece.rows().isEmpty()) {
-                        predicted += times.millis(plan.program(b, piece));
-                    }
-                }
-            }
+        Timeline predictedTimeline = new PlanSimulator(cluster, true).run(plan, 1);
+        for (int p = 0; p <= plan.secondaries(); p++) {
+            double predicted = predictedTimeline.workMillis(Resources.device(Participant.ofNumber(p)));
             String name = Participants.name(p);
             List<Double> measured = new ArrayList<>();
             for (ResultRecord r : results) {
