@@ -125,7 +125,22 @@ class SchemesTest {
      */
     @Test
     void aPredictionAboveWhatTheDevicesAllowIsAnError() {
-        dev.halp.partitioner.cost.DeviceProfile quadratic = new dev.halp.partitioner.cost.DeviceProfile() {
+        Cluster c = Cluster.uniform(quadratic(10.0), quadratic(10.0), 2, new Link(100000, 0.01));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new HalpScheme().plan(Workload.single(VGG, 224, 224), c));
+        assertTrue(e.getMessage().contains("more than the 3 devices allow together (3.00x"), e.getMessage());
+        double plain = new HalpScheme().plan(Workload.single(VGG, 224, 224),
+                Cluster.uniform(XAVIER, XAVIER, 2, new Link(100000, 0.01))).speedup();
+        assertTrue(plain > 1 && plain <= 3, "additive costs plan normally: " + plain);
+        // a frame computed in microseconds: its profile times the clock, and its plan is not refused
+        Cluster tiny = Cluster.uniform(quadratic(1e6), quadratic(1e6), 2, new Link(1e9, 0));
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(
+                () -> new HalpScheme().plan(Workload.single(VGG, 224, 224), tiny));
+    }
+
+    /** Costs quadratic in rows (divided by {@code divisor}): half a frame looks four times cheaper. */
+    private static dev.halp.partitioner.cost.DeviceProfile quadratic(double divisor) {
+        return new dev.halp.partitioner.cost.DeviceProfile() {
             @Override
             public String name() {
                 return "quadratic";
@@ -135,16 +150,9 @@ class SchemesTest {
             public dev.halp.partitioner.cost.LayerTimes times(dev.halp.partitioner.model.ModelSpec model, int height,
                                                               int width, int batch) {
                 return new dev.halp.partitioner.cost.LayerTimes(
-                        dev.halp.partitioner.cost.DeviceProfile.maxRows(model, height), (l, rows) -> rows * rows / 10.0);
+                        dev.halp.partitioner.cost.DeviceProfile.maxRows(model, height), (l, rows) -> rows * rows / divisor);
             }
         };
-        Cluster c = Cluster.uniform(quadratic, quadratic, 2, new Link(100000, 0.01));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new HalpScheme().plan(Workload.single(VGG, 224, 224), c));
-        assertTrue(e.getMessage().contains("more than the 3 devices allow together (3.00x"), e.getMessage());
-        double plain = new HalpScheme().plan(Workload.single(VGG, 224, 224),
-                Cluster.uniform(XAVIER, XAVIER, 2, new Link(100000, 0.01))).speedup();
-        assertTrue(plain > 1 && plain <= 3, "additive costs plan normally: " + plain);
     }
 
     @Test
