@@ -6,10 +6,10 @@ import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.rf.LayerStep;
 import dev.halp.partitioner.rf.RowRange;
+import dev.halp.partitioner.util.MonotoneSearch;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntPredicate;
 
 /**
  * One participant's pieces of one block of one frame, computed as their input rows arrive rather than all at
@@ -128,8 +128,8 @@ public final class EarlyPieces {
         RowRange rows = piece.rows();
         RowRange best = RowRange.EMPTY;
         for (RowRange h : have) {
-            int a = first(rows.start(), rows.end(), r -> need(piece, r).start() >= h.start());
-            int e = first(a, rows.end(), r -> need(piece, r).end() > h.end());
+            int a = MonotoneSearch.first(rows.start(), rows.end(), r -> need(piece, r).start() >= h.start());
+            int e = MonotoneSearch.first(a, rows.end(), r -> need(piece, r).end() > h.end());
             if (e - a > best.size()) {
                 best = RowRange.of(a, e);
             }
@@ -143,18 +143,5 @@ public final class EarlyPieces {
 
     private static boolean within(List<RowRange> have, RowRange need) {
         return have.stream().anyMatch(h -> h.contains(need));
-    }
-
-    /** The first row in {@code [lo, hi)} where a monotone predicate holds, or {@code hi}. */
-    private static int first(int lo, int hi, IntPredicate p) {
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (p.test(mid)) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
     }
 }

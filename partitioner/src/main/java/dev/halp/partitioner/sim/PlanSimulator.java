@@ -10,6 +10,7 @@ import dev.halp.partitioner.plan.Piece;
 import dev.halp.partitioner.plan.SegmentPlan;
 import dev.halp.partitioner.plan.Transfer;
 import dev.halp.partitioner.rf.RowRange;
+import dev.halp.partitioner.util.MonotoneSearch;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -188,8 +189,8 @@ public final class PlanSimulator {
         RowRange best = RowRange.EMPTY;
         for (Holding h : own) {
             // first row whose need starts inside h, first row whose need ends beyond h (needs are monotone)
-            int a = search(rows.start(), rows.end(), r -> block.needStart(r) >= h.rows().start());
-            int e = search(rows.start(), rows.end(), r -> block.needEnd(r + 1) > h.rows().end());
+            int a = MonotoneSearch.first(rows.start(), rows.end(), r -> block.needStart(r) >= h.rows().start());
+            int e = MonotoneSearch.first(rows.start(), rows.end(), r -> block.needEnd(r + 1) > h.rows().end());
             RowRange r = a < e ? RowRange.of(a, e) : RowRange.EMPTY;
             if (r.size() > best.size()) {
                 best = r;
@@ -198,18 +199,6 @@ public final class PlanSimulator {
         return best;
     }
 
-    /** The first row in {@code [lo, hi)} where a monotone predicate holds, or {@code hi}. */
-    private static int search(int lo, int hi, java.util.function.IntPredicate p) {
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (p.test(mid)) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
-    }
 
     private static final int[] NONE = new int[0];
 
