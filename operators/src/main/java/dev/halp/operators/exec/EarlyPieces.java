@@ -1,6 +1,7 @@
 package dev.halp.operators.exec;
 
 import dev.halp.operators.cnn.CnnModel;
+import dev.halp.operators.tensor.TensorBytes;
 import dev.halp.partitioner.plan.Piece;
 import dev.halp.partitioner.plan.RowRanges;
 import dev.halp.partitioner.plan.SegmentPlan;
@@ -24,7 +25,7 @@ import java.util.List;
  */
 public final class EarlyPieces {
 
-    private record Chunk(RowRange rows, dev.halp.operators.tensor.TensorBytes data) { }
+    private record Chunk(RowRange rows, TensorBytes data) { }
 
     private final SegmentPlan plan;
     private final int block;
@@ -51,6 +52,7 @@ public final class EarlyPieces {
      */
     public boolean advance(RowStore held, List<RowRange> own, CnnModel model) {
         List<RowRange> have = RowRanges.union(held.ranges());
+        List<RowRange> ownRuns = RowRanges.union(own);
         boolean any = false;
         for (int i = 0; i < work.size(); i++) {
             StageView.Work w = work.get(i);
@@ -67,7 +69,7 @@ public final class EarlyPieces {
                 }
                 any = true;
             } else if (done[i].isEmpty()) {
-                RowRange interior = interior(w.piece(), RowRanges.union(own));
+                RowRange interior = interior(w.piece(), ownRuns);
                 if (!interior.isEmpty()) {
                     compute(i, interior, null, held, model);
                     any = true;

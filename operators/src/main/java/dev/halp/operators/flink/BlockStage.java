@@ -46,13 +46,31 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
     /** Frames whose pieces are partly computed, at most (a few are in flight at once). */
     static final int MAX_EARLY_FRAMES = 64;
 
-    /** A frame's pieces computed so far, and when the first of them started (-1: none yet). */
+    /**
+     * A frame's pieces computed so far, the rows its parts brought (each part decoded once, as it arrives; own
+     * rows: from this participant itself), and when the first piece started (-1: none yet).
+     */
     private static final class Early {
         final EarlyPieces pieces;
+        final RowStore held = new RowStore();
+        final List<RowRange> own = new ArrayList<>();
+        int partsHeld;
         long startMillis = -1;
 
         Early(EarlyPieces pieces) {
             this.pieces = pieces;
+        }
+
+        /** Takes in the parts not seen yet (a frame's parts only grow: {@link Pending#with}). */
+        Early feed(RowsMessage[] parts, int me, dev.halp.kafka.record.Normalization input) {
+            for (; partsHeld < parts.length; partsHeld++) {
+                RowsMessage part = parts[partsHeld];
+                held.put(part.rows(), part.tensor(input));
+                if (part.from == me) {
+                    own.add(part.rows());
+                }
+            }
+            return this;
         }
     }
 
@@ -191,30 +209,17 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
 
     /** Computes what the rows held so far allow (interiors, whole pieces) while the rest is on the way. */
     private void computeEarly(String key, Pending p, StageView view, Context ctx) {
-        Early e = early.computeIfAbsent(key, k -> new Early(new EarlyPieces(plans.plan(p.parts[0].plan), block,
-                view.work)));
+        Early e = fed(key, p, view);
         long start = now(ctx);
-        if (e.pieces.advance(held(p), own(p), model) && e.startMillis < 0) {
+        if (e.pieces.advance(e.held, e.own, model) && e.startMillis < 0) {
             e.startMillis = start;
         }
     }
 
-    private List<RowRange> own(Pending p) {
-        List<RowRange> own = new ArrayList<>();
-        for (RowsMessage part : p.parts) {
-            if (part.from == me) {
-                own.add(part.rows());
-            }
-        }
-        return own;
-    }
-
-    private RowStore held(Pending p) {
-        RowStore held = new RowStore();
-        for (RowsMessage part : p.parts) {
-            held.put(part.rows(), part.tensor(modelConfig.input()));
-        }
-        return held;
+    /** The frame's early pieces (new after a restore, which does not keep them) with every part taken in. */
+    private Early fed(String key, Pending p, StageView view) {
+        return early.computeIfAbsent(key, k -> new Early(new EarlyPieces(plans.plan(p.parts[0].plan), block,
+                view.work))).feed(p.parts, me, modelConfig.input());
     }
 
     private void compute(Pending p, StageView view, Context ctx, Collector<RowsMessage> out) {
@@ -234,11 +239,10 @@ public class BlockStage extends KeyedProcessFunction<Integer, RowsMessage, RowsM
             }
         }
         long computeStart = now(ctx);
-        Early e = early.remove(p.parts[0].frameKey());
-        if (e == null) {
-            e = new Early(new EarlyPieces(plans.plan(p.parts[0].plan), block, view.work));
-        }
-        e.pieces.advance(held(p), own(p), model);
+        String key = p.parts[0].frameKey();
+        Early e = fed(key, p, view);
+        early.remove(key);
+        e.pieces.advance(e.held, e.own, model);
         RowStore output = new RowStore();
         e.pieces.outputInto(output);
         int computed = e.pieces.rowsComputed();
