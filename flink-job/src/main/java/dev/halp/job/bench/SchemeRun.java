@@ -62,7 +62,8 @@ final class SchemeRun {
         try {
             FlinkRest.JobState js = SubmitCommand.awaitRunning(c.rest(), job, Duration.ofMinutes(5));
             if (!js.allTasksRunning()) {
-                throw new IllegalStateException("the " + label + " job did not start: " + js.state());
+                throw new IllegalStateException("the " + label + " job did not start: " + js.state()
+                        + c.rest().latestFailure(job).map(f -> "; its latest failure: " + f).orElse(""));
             }
             return frames(c, label, run);
         } finally {

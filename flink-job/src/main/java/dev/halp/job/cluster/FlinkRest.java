@@ -110,6 +110,24 @@ public final class FlinkRest {
         return get("jobs/" + jobId + "/checkpoints");
     }
 
+    /**
+     * The job's most recent failure from {@code /jobs/:id/exceptions} ("exception in task: first lines of its
+     * stack trace"), or empty when it has none: what a user reads on the dashboard's Exceptions tab.
+     */
+    public java.util.Optional<String> latestFailure(String jobId) throws IOException {
+        JsonNode entries = get("jobs/" + jobId + "/exceptions?maxExceptions=1").path("exceptionHistory").path("entries");
+        if (entries.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        JsonNode e = entries.get(0);
+        String trace = e.path("stacktrace").asText();
+        String head = trace.lines().filter(l -> !l.isBlank()).filter(l -> !l.startsWith("\tat ") || l.contains("dev.halp"))
+                .limit(6).collect(java.util.stream.Collectors.joining("\n  "));
+        String cause = trace.lines().filter(l -> l.startsWith("Caused by:")).reduce((a, b) -> b).orElse("");
+        return java.util.Optional.of(e.path("exceptionName").asText() + " in " + e.path("taskName").asText("the job")
+                + ":\n  " + head + (cause.isEmpty() || head.contains(cause) ? "" : "\n  root cause: " + cause));
+    }
+
     /** Jobs known to the cluster, as {@code jobs[]} of {@code /jobs/overview}. */
     public JsonNode jobs() throws IOException {
         return get("jobs/overview").path("jobs");

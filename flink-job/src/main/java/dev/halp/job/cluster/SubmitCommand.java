@@ -104,6 +104,12 @@ public final class SubmitCommand implements Callable<Integer> {
             FlinkRest.JobState state = awaitRunning(api, jobId, Duration.ofSeconds(waitSeconds));
             out.printf("job %s: %s%s after %.1f s%n", jobId, state.state(),
                     state.allTasksRunning() ? ", every task running" : "", (System.nanoTime() - t0) / 1e9);
+            if (!state.allTasksRunning()) {
+                api.latestFailure(jobId).ifPresent(f -> {
+                    out.println("its latest failure (dashboard: the job's Exceptions tab): " + f);
+                    summary.put("latest_failure", f);
+                });
+            }
             summary.put("state", state.state());
             summary.put("all_tasks_running", state.allTasksRunning());
             json.print(summary);
