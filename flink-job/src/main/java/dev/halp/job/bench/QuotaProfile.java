@@ -37,7 +37,7 @@ record QuotaProfile(double cores, DeviceProfile device, double headMs, double wh
                     file.toString()));
             Path log = dir.resolve(file.getFileName() + ".log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(dev.halp.job.cluster.LocalCluster.CPU_RUNTIME);
+            pb.environment().putAll(dev.halp.job.cluster.CpuRuntime.environment());
             Process p = pb.start();
             int rc = p.waitFor();
             List<String> lines = Files.readAllLines(log);

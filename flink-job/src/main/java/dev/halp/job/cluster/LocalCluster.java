@@ -297,20 +297,8 @@ public final class LocalCluster {
                 .collect(Collectors.joining(java.io.File.pathSeparator));
     }
 
-    /**
-     * The CPU runtime's allocator settings for every process that runs the CNN (bin/halp sets the same): glibc
-     * otherwise maps each tensor above 32 MB fresh from the kernel and unmaps it on free, so large activations
-     * are faulted in page by page on every layer (VGG-16 at 448x448: the second convolution 56 % slower on
-     * all rows, non-linear in rows). No mmap for allocations and no trimming keep freed memory for the next
-     * layer; one arena lets every thread reuse it (with one arena per thread, each job's new task threads left
-     * their freed memory behind: 630 MB more per VGG-16 job). Resident memory then stays at the peak working set
-     * (docs/operations.md).
-     */
-    public static final Map<String, String> CPU_RUNTIME = Map.of("MALLOC_MMAP_MAX_", "0",
-            "MALLOC_TRIM_THRESHOLD_", "4294967295", "MALLOC_TOP_PAD_", "268435456", "MALLOC_ARENA_MAX", "1");
-
     static Map<String, String> environment() {
-        Map<String, String> env = new java.util.HashMap<>(CPU_RUNTIME);
+        Map<String, String> env = new java.util.HashMap<>(CpuRuntime.environment());
         env.put("DJL_OFFLINE", "true");
         env.put("OPT_OUT_TRACKING", "true");
         return env;

@@ -141,6 +141,24 @@ class ClusterIT {
         }
     }
 
+    /** Every TaskManager runs with the CPU runtime's allocator: tcmalloc mapped where installed, else glibc's settings. */
+    @Test
+    @Order(0)
+    void everyTaskManagerRunsTheCpuRuntimesAllocator() throws Exception {
+        Map<String, String> runtime = CpuRuntime.environment();
+        for (ClusterState.Node n : cluster.nodes()) {
+            if (List.of("jobmanager", "kafka", "view").contains(n.name())) {
+                continue;
+            }
+            String environ = Files.readString(Path.of("/proc", Long.toString(n.pid()), "environ")).replace('\0', '\n');
+            runtime.forEach((k, v) -> assertTrue(environ.lines().anyMatch(l -> l.equals(k + "=" + v)),
+                    n.name() + " has " + k + "=" + v));
+            String maps = Files.readString(Path.of("/proc", Long.toString(n.pid()), "maps"));
+            assertEquals(runtime.containsKey("LD_PRELOAD"), maps.contains("libtcmalloc_minimal"),
+                    n.name() + " maps tcmalloc exactly when it is the runtime's allocator (" + runtime + ")");
+        }
+    }
+
     @Test
     @Order(1)
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
