@@ -161,6 +161,7 @@ public final class SpeedupBench {
             }
             Map<String, Object> summary = new LinkedHashMap<>(SpeedupReport.summary(s, mbps, hop, predicted, rounds, out));
             summary.put("calibration", Map.of("halp", calibration.factors(), "local", localCalibration.factors()));
+            rest.deleteJar(jar);
             return summary;
         } finally {
             LocalCluster.stop(dir, out);

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 /** Benchmarks that print ratios measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (ratios measured in one run).",
         subcommands = {BenchCommand.Overhead.class, BenchCommand.Speedup.class, BenchCommand.Hops.class,
-                BenchCommand.Faults.class})
+                BenchCommand.Faults.class, BenchCommand.Allocator.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -57,6 +57,47 @@ final class BenchCommand implements Runnable {
                 throw Options.bad(spec, "--rounds", "must be at least 1");
             }
             json.print(new OverheadBench(model, height, width, frames, threads, rounds, json.progress()).run());
+            return 0;
+        }
+    }
+
+    @Command(name = "allocator", mixinStandardHelpOptions = true,
+            description = "The CPU runtime's allocators (HALP_MALLOC) side by side: one JVM each, rounds of a whole frame "
+                    + "and slices of random heights, time and resident memory per round.")
+    static final class Allocator extends FrameCommand implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--batch-size", defaultValue = "1", description = "frames per tensor (default: ${DEFAULT-VALUE})")
+        int batchSize;
+
+        @Option(names = "--rounds", defaultValue = "8", description = "rounds per allocator (default: ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Option(names = "--allocators", split = ",", defaultValue = "tcmalloc,glibc,system",
+                description = "HALP_MALLOC choices, in this order (default: ${DEFAULT-VALUE})")
+        java.util.List<String> allocators;
+
+        @picocli.CommandLine.Mixin
+        JsonSummary json;
+
+        @Override
+        public Integer call() throws Exception {
+            validatedModel(spec);
+            if (batchSize < 1 || rounds < 2) {
+                throw Options.bad(spec, batchSize < 1 ? "--batch-size" : "--rounds", batchSize < 1
+                        ? "must be at least 1" : "must be at least 2 (growth is measured after the first)");
+            }
+            for (String a : allocators) {
+                try {
+                    dev.halp.job.cluster.CpuRuntime.environment(a);
+                } catch (IllegalArgumentException e) {
+                    throw Options.bad(spec, "--allocators", a + ": use tcmalloc, glibc or system");
+                }
+            }
+            json.print(new dev.halp.job.bench.AllocatorBench(model, height, width, batchSize, rounds,
+                    java.util.List.copyOf(allocators), json.progress()).run());
             return 0;
         }
     }
@@ -212,8 +253,9 @@ final class BenchCommand implements Runnable {
             var state = dev.halp.job.cluster.LocalCluster.start(cluster, out);
             try {
                 var rest = new dev.halp.job.cluster.FlinkRest(state.restUrl());
-                var r = dev.halp.job.bench.HopBench.measure(rest, rest.uploadJar(jar), state, sizesKb, messages,
-                        bandwidthMbps, out);
+                String jarId = rest.uploadJar(jar);
+                var r = dev.halp.job.bench.HopBench.measure(rest, jarId, state, sizesKb, messages, bandwidthMbps, out);
+                rest.deleteJar(jarId);
                 Map<String, Object> o = new java.util.LinkedHashMap<>(r.json());
                 o.put("bandwidth_mbps", bandwidthMbps);
                 o.put("netns", netns);

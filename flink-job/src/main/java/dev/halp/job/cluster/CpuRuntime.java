@@ -36,6 +36,11 @@ public final class CpuRuntime {
         return environment(System.getenv("HALP_MALLOC"), tcmalloc());
     }
 
+    /** The environment for {@code HALP_MALLOC=choice} (tcmalloc falls back to glibc where it is not installed). */
+    public static Map<String, String> environment(String choice) {
+        return environment(choice, tcmalloc());
+    }
+
     static Map<String, String> environment(String choice, Optional<Path> tcmalloc) {
         String c = choice == null || choice.isBlank() ? "tcmalloc" : choice.toLowerCase(Locale.ROOT);
         switch (c) {

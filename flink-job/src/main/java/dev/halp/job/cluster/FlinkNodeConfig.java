@@ -35,6 +35,10 @@ public final class FlinkNodeConfig {
         // edge servers on one LAN: notice a dead TaskManager in seconds, not the default 50 s
         settings.put("heartbeat.interval", "2000");
         settings.put("heartbeat.timeout", "10000");
+        // every job ships the 137 MB job jar to every TaskManager's blob cache, kept for an hour by default after
+        // the job ends: a speedup bench runs a dozen jobs (each TaskManager held 20 GB of old jars after a day's
+        // benches, and the disk filled). Two minutes still covers a restart of a failed job.
+        settings.put("blob.service.cleanup.interval", "120");
     }
 
     static FlinkNodeConfig jobManager(Path confDir, String address, int rpcPort, int restPort, Path uploads) {

@@ -133,6 +133,11 @@ public final class FlinkRest {
         return get("jobs/overview").path("jobs");
     }
 
+    /** Removes an uploaded jar ({@code DELETE /jars/:id}): each upload of the job jar keeps 137 MB on the JobManager. */
+    public void deleteJar(String jarId) throws IOException {
+        send(HttpRequest.newBuilder(base.resolve("jars/" + jarId)).DELETE(), Duration.ofSeconds(30));
+    }
+
     public void cancel(String jobId) throws IOException {
         send(HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "?mode=cancel"))
                 .method("PATCH", HttpRequest.BodyPublishers.noBody()), Duration.ofSeconds(30));

@@ -83,6 +83,8 @@ public final class LocalCluster {
                 if (spec.pinCpus()) {
                     prefix.addAll(List.of("taskset", "-c", Integer.toString(i % cores)));
                 }
+                // a previous cluster's TaskManager scratch (job jars in its blob cache, spill files) is never used again
+                org.apache.flink.util.FileUtils.deleteDirectory(dir.resolve("tmp").resolve(name).toFile());
                 Files.createDirectories(dir.resolve("tmp").resolve(name));
                 FlinkNodeConfig tm = FlinkNodeConfig.taskManager(dir.resolve("conf").resolve(name), jmAddress, rpcPort,
                         name, address, i == 0 ? spec.hostSlots() : 1, spec.taskManagerMemory(),

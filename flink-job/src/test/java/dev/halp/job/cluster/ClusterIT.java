@@ -59,6 +59,7 @@ class ClusterIT {
     private static final int FRAMES = 6;
     private static final Path TARGET = Path.of("target").toAbsolutePath();
     private static final Path DIR = TARGET.resolve("cluster-it");
+    private static final Path STALE_BLOB = DIR.resolve("tmp/es0/tm_es0/blobStorage/job_0123/p-stale");
     private static ClusterState cluster;
 
     @BeforeAll
@@ -69,6 +70,9 @@ class ClusterIT {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
+        // what an earlier cluster's TaskManager left in its scratch: a job's jar in the blob cache
+        Files.createDirectories(STALE_BLOB.getParent());
+        Files.write(STALE_BLOB, new byte[1024]);
         String classpath = TARGET.resolve("classes") + java.io.File.pathSeparator
                 + Files.readString(TARGET.resolve("classpath.txt")).trim();
         cluster = LocalCluster.start(new ClusterSpec(DIR, 2, 3, 0, 0, false, 1000, 0, false, "3072m", classpath,
@@ -139,6 +143,13 @@ class ClusterIT {
             assertTrue(quotas.pids(g).contains(n.pid()), n.name() + " (PID " + n.pid() + ") in " + g.cpu());
             assertTrue(quotas.usageNanos(g) > 0, n.name() + " used CPU in its group");
         }
+    }
+
+    /** Job jars that an earlier cluster's TaskManagers cached (137 MB per job and TaskManager) are not kept. */
+    @Test
+    @Order(0)
+    void aStartedClusterLeavesNothingOfAnEarlierOnesScratch() {
+        assertTrue(!Files.exists(STALE_BLOB), "an earlier TaskManager's blob cache was removed: " + STALE_BLOB);
     }
 
     /** Every TaskManager runs with the CPU runtime's allocator: tcmalloc mapped where installed, else glibc's settings. */
