@@ -147,6 +147,7 @@ public final class SpeedupBench {
                             .toList());
 
             List<Map<String, SchemeRun.Outcome>> rounds = new ArrayList<>();
+            List<Map<String, Double>> atRoundSpeeds = new ArrayList<>();
             for (int round = 0; round < s.rounds(); round++) {
                 List<String> order = new ArrayList<>(predicted.keySet());
                 if (round % 2 == 1) {
@@ -157,9 +158,13 @@ public final class SpeedupBench {
                     outcomes.put(scheme, SchemeRun.run(ctx, scheme, schemeArgs(scheme, predicted.get(scheme), dir)));
                 }
                 rounds.add(outcomes);
-                out.printf("round %d: %s%n", round, SpeedupReport.roundLine(outcomes));
+                Map<String, Double> model = atRoundSpeeds(outcomes, predicted, alone.plan(), w, profiled, head);
+                atRoundSpeeds.add(model);
+                out.printf("round %d: %s; the plans simulated at this round's speeds: %s%n", round,
+                        SpeedupReport.roundLine(outcomes), model.entrySet().stream()
+                                .map(e -> String.format("%s %.0f ms", e.getKey(), e.getValue())).toList());
             }
-            Map<String, Object> summary = new LinkedHashMap<>(SpeedupReport.summary(s, mbps, hop, predicted, rounds, out));
+            Map<String, Object> summary = new LinkedHashMap<>(SpeedupReport.summary(s, mbps, hop, predicted, rounds, atRoundSpeeds, out));
             summary.put("calibration", Map.of("halp", calibration.factors(), "local", localCalibration.factors()));
             rest.deleteJar(jar);
             return summary;
@@ -202,6 +207,26 @@ public final class SpeedupBench {
     }
 
     /** The planner's predicted p50 of one scheme (features, exchanges and the head) and its plan. */
+    /**
+     * Each scheme's plan simulated with the speeds its servers had in this round (calibrated from the round's
+     * own results, as the calibration run was): the simulator's model of the split alone, without the drift of
+     * the machine between the calibration run and the round, which a prediction made before the round carries.
+     */
+    private static Map<String, Double> atRoundSpeeds(Map<String, SchemeRun.Outcome> outcomes,
+                                                     Map<String, Prediction> predicted, SegmentPlan local, Workload w,
+                                                     Cluster profiled, double head) {
+        Map<String, Double> ms = new LinkedHashMap<>();
+        outcomes.forEach((scheme, o) -> {
+            SegmentPlan plan = scheme.equals("local") ? local : predicted.get(scheme).plan();
+            Calibration c = Calibration.of(plan, profiled, o.results());
+            Cluster at = c.apply(profiled);
+            double features = scheme.equals("local") ? new LocalScheme().plan(w, at).finishMs()
+                    : new PlanSimulator(at, true).run(plan, 1).makespan();
+            ms.put(scheme, features + head * c.factor("host"));
+        });
+        return ms;
+    }
+
     record Prediction(double ms, SegmentPlan plan) {
     }
 

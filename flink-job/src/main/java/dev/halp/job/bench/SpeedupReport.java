@@ -29,7 +29,8 @@ final class SpeedupReport {
 
     static Map<String, Object> summary(SpeedupBench.Settings s, int mbps, HopBench.Result hop,
                                        Map<String, SpeedupBench.Prediction> predicted,
-                                       List<Map<String, SchemeRun.Outcome>> rounds, PrintWriter out) {
+                                       List<Map<String, SchemeRun.Outcome>> rounds,
+                                       List<Map<String, Double>> atRoundSpeeds, PrintWriter out) {
         double[] speedups = rounds.stream().mapToDouble(r -> r.get("local").p50() / r.get("halp").p50()).toArray();
         double measured = SpeedupBench.median(speedups);
         double prediction = predicted.get("local").ms() / predicted.get("halp").ms();
@@ -46,6 +47,13 @@ final class SpeedupReport {
         r.put("predicted_speedup", round(prediction));
         r.put("measured_over_predicted", round(measured / prediction));
         r.put("rounds_max_deviation_from_median", round(spread));
+        // the simulator's model alone: each round's measured speedup over its plans simulated at that round's speeds
+        double[] model = new double[rounds.size()];
+        for (int i = 0; i < rounds.size(); i++) {
+            double simulated = atRoundSpeeds.get(i).get("local") / atRoundSpeeds.get(i).get("halp");
+            model[i] = rounds.get(i).get("local").p50() / rounds.get(i).get("halp").p50() / simulated;
+        }
+        r.put("measured_over_simulated_at_round_speeds", round(SpeedupBench.median(model)));
         if (s.batch() > 1) {
             r.put("throughput_speedup", round(measured));
             r.put("halp_frames_per_s", round(1000.0 * s.batch() / median(rounds, "halp")));
@@ -63,10 +71,14 @@ final class SpeedupReport {
             r.put(scheme + "_predicted_ms", round(predicted.get(scheme).ms()));
         }
         List<Map<String, Object>> perRound = new ArrayList<>();
-        for (Map<String, SchemeRun.Outcome> x : rounds) {
+        for (int i = 0; i < rounds.size(); i++) {
+            Map<String, SchemeRun.Outcome> x = rounds.get(i);
             Map<String, Object> o = new LinkedHashMap<>();
             x.forEach((k, v) -> o.put(k + "_p50_ms", round(v.p50())));
             o.put("speedup", round(x.get("local").p50() / x.get("halp").p50()));
+            Map<String, Double> simulated = atRoundSpeeds.get(i);
+            simulated.forEach((k, v) -> o.put(k + "_simulated_at_round_speeds_ms", round(v)));
+            o.put("simulated_speedup_at_round_speeds", round(simulated.get("local") / simulated.get("halp")));
             x.forEach((k, v) -> o.put(k + "_cpu_ms_per_frame", v.cpuMsPerFrame().entrySet().stream()
                     .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> round(e.getValue()),
                             (a, b) -> a, LinkedHashMap::new))));
@@ -78,6 +90,8 @@ final class SpeedupReport {
                         + "%.2fx, predicted %.2fx, measured/predicted %.3f; rounds within %.1f%% of their median%n", mbps,
                 median(rounds, "local"), predicted.get("local").ms(), median(rounds, "halp"), predicted.get("halp").ms(),
                 measured, prediction, measured / prediction, 100 * spread);
+        out.printf("the plans simulated at each round's own speeds: measured/simulated %.3f (median of rounds)%n",
+                SpeedupBench.median(model));
         if (r.containsKey("planner_over_equal")) {
             out.printf("planner's plan over the equal split: %.2fx (predicted %.2fx)%n", r.get("planner_over_equal"),
                     r.get("predicted_planner_over_equal"));
