@@ -206,15 +206,14 @@ public final class SpeedupBench {
         return List.of("--scheme", "halp", "--plan", file.toString());
     }
 
-    /** The planner's predicted p50 of one scheme (features, exchanges and the head) and its plan. */
     /**
      * Each scheme's plan simulated with the speeds its servers had in this round (calibrated from the round's
      * own results, as the calibration run was): the simulator's model of the split alone, without the drift of
      * the machine between the calibration run and the round, which a prediction made before the round carries.
      */
-    private static Map<String, Double> atRoundSpeeds(Map<String, SchemeRun.Outcome> outcomes,
-                                                     Map<String, Prediction> predicted, SegmentPlan local, Workload w,
-                                                     Cluster profiled, double head) {
+    static Map<String, Double> atRoundSpeeds(Map<String, SchemeRun.Outcome> outcomes,
+                                             Map<String, Prediction> predicted, SegmentPlan local, Workload w,
+                                             Cluster profiled, double head) {
         Map<String, Double> ms = new LinkedHashMap<>();
         outcomes.forEach((scheme, o) -> {
             SegmentPlan plan = scheme.equals("local") ? local : predicted.get(scheme).plan();
@@ -227,6 +226,7 @@ public final class SpeedupBench {
         return ms;
     }
 
+    /** The planner's predicted p50 of one scheme (features, exchanges and the head) and its plan. */
     record Prediction(double ms, SegmentPlan plan) {
     }
 
