@@ -13,8 +13,8 @@ import java.util.Optional;
  * the kernel, so large activations are faulted in page by page on every layer. tcmalloc (Debian's
  * {@code libtcmalloc-minimal4}, preloaded) keeps freed spans for reuse and, unlike glibc kept from trimming, does
  * not fragment when slices of many heights follow whole frames: VGG-16 448x448 at batch 4, whole frames and
- * slices alternating, held 2.9 GB after 8 rounds with tcmalloc and 4.3 GB (still growing) with glibc, at the
- * same speed. Where tcmalloc is not installed, glibc is told to keep freed memory instead (no mmap, no trim,
+ * slices alternating, held 2.8 GB after 8 rounds with tcmalloc and 4.0 GB (still growing) with glibc, at the
+ * same speed ({@code bin/halp bench allocator}). Where tcmalloc is not installed, glibc is told to keep freed memory instead (no mmap, no trim,
  * one arena). {@code HALP_MALLOC} chooses: {@code tcmalloc}, {@code glibc}, or {@code system} (no change).
  */
 public final class CpuRuntime {
