@@ -116,14 +116,17 @@ public final class SpeedupBench {
             Cluster profiled = cluster(profiles, hop);
             // each scheme's servers calibrated in a run of that scheme: the host's role costs differ between them
             SchemePlan first = new HalpScheme().plan(w, profiled);
-            Calibration calibration = Calibration.of(first.plan(), profiled,
-                    SchemeRun.run(ctx, "calibration", schemeArgs("calibration", new Prediction(0, first.plan()), dir))
-                            .results());
+            SchemeRun.Outcome halpRun = SchemeRun.run(ctx, "calibration",
+                    schemeArgs("calibration", new Prediction(0, first.plan()), dir));
+            Calibration calibration = Calibration.of(first.plan(), profiled, halpRun.results());
             SchemePlan alone = new LocalScheme().plan(w, profiled);
-            Calibration localCalibration = Calibration.of(alone.plan(), profiled,
-                    SchemeRun.run(ctx, "calibration-local", schemeArgs("local", new Prediction(0, null), dir)).results());
-            out.printf("calibration (compute in the job over the profile's prediction): halp %s, local %s%n",
-                    calibration.factors(), localCalibration.factors());
+            SchemeRun.Outcome localRun = SchemeRun.run(ctx, "calibration-local",
+                    schemeArgs("local", new Prediction(0, null), dir));
+            Calibration localCalibration = Calibration.of(alone.plan(), profiled, localRun.results());
+            // CPU per frame of the calibration runs next to the rounds': more work, or the same work on a slower machine
+            out.printf("calibration (compute in the job over the profile's prediction): halp %s, local %s; CPU-ms "
+                            + "per frame: halp %s, local %s%n", calibration.factors(), localCalibration.factors(),
+                    halpRun.cpuMsPerFrame(), localRun.cpuMsPerFrame());
             Cluster cluster = calibration.apply(profiled);
             SchemePlan halp = new HalpScheme().plan(w, cluster);
             // the host runs the head on the stitched features after the planner's timelines end (the frame's way
@@ -165,7 +168,9 @@ public final class SpeedupBench {
                                 .map(e -> String.format("%s %.0f ms", e.getKey(), e.getValue())).toList());
             }
             Map<String, Object> summary = new LinkedHashMap<>(SpeedupReport.summary(s, mbps, hop, predicted, rounds, atRoundSpeeds, out));
-            summary.put("calibration", Map.of("halp", calibration.factors(), "local", localCalibration.factors()));
+            summary.put("calibration", Map.of("halp", calibration.factors(), "local", localCalibration.factors(),
+                    "halp_cpu_ms_per_frame", halpRun.cpuMsPerFrame(), "local_cpu_ms_per_frame", localRun.cpuMsPerFrame(),
+                    "halp_p50_ms", halpRun.p50(), "local_p50_ms", localRun.p50()));
             rest.deleteJar(jar);
             return summary;
         } finally {
