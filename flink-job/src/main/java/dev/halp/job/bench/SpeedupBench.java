@@ -116,6 +116,10 @@ public final class SpeedupBench {
             Cluster profiled = cluster(profiles, hop);
             // each scheme's servers calibrated in a run of that scheme: the host's role costs differ between them
             SchemePlan first = new HalpScheme().plan(w, profiled);
+            // fresh TaskManagers run their first jobs slower than later ones (seen: a first run's servers spent
+            // 9-16 % more CPU per frame than the rounds' did): one run of each scheme, not used, warms them first
+            SchemeRun.run(ctx, "warm-up-halp", schemeArgs("calibration", new Prediction(0, first.plan()), dir));
+            SchemeRun.run(ctx, "warm-up-local", schemeArgs("local", new Prediction(0, null), dir));
             SchemeRun.Outcome halpRun = SchemeRun.run(ctx, "calibration",
                     schemeArgs("calibration", new Prediction(0, first.plan()), dir));
             Calibration calibration = Calibration.of(first.plan(), profiled, halpRun.results());
