@@ -102,8 +102,7 @@ public final class AllocatorBench {
                 Integer.toString(height), Integer.toString(width), Integer.toString(batch), Integer.toString(rounds)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         // the child gets only the chosen allocator's variables, none this JVM was started with
-        List.of("LD_PRELOAD", "TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD", "MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_",
-                "MALLOC_TOP_PAD_", "MALLOC_ARENA_MAX").forEach(pb.environment()::remove);
+        CpuRuntime.VARIABLES.forEach(pb.environment()::remove);
         pb.environment().putAll(env);
         Process p = pb.start();
         List<JsonNode> lines = new ArrayList<>();

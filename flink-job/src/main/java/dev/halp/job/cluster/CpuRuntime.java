@@ -28,6 +28,10 @@ public final class CpuRuntime {
     static final Map<String, String> GLIBC_KEEPS_MEMORY = Map.of("MALLOC_MMAP_MAX_", "0",
             "MALLOC_TRIM_THRESHOLD_", "4294967295", "MALLOC_TOP_PAD_", "268435456", "MALLOC_ARENA_MAX", "1");
 
+    /** Every variable a choice may set: a process started for another choice is cleared of them first. */
+    public static final List<String> VARIABLES = List.of("LD_PRELOAD", "TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD",
+            "MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_ARENA_MAX", "HALP_MALLOC");
+
     private CpuRuntime() {
     }
 

@@ -33,6 +33,16 @@ class CpuRuntimeTest {
     }
 
     @Test
+    void everyVariableAChoiceSetsIsListedForClearing() {
+        for (String choice : new String[] {"tcmalloc", "glibc", "system"}) {
+            for (Optional<Path> lib : java.util.List.of(INSTALLED, Optional.<Path>empty())) {
+                CpuRuntime.environment(choice, lib).keySet().forEach(k ->
+                        assertTrue(CpuRuntime.VARIABLES.contains(k), choice + " sets " + k));
+            }
+        }
+    }
+
+    @Test
     void systemChangesNothingAndAnUnknownChoiceNamesTheVariable() {
         assertEquals(java.util.Map.of("HALP_MALLOC", "system"), CpuRuntime.environment("system", INSTALLED));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
