@@ -38,8 +38,13 @@ final class SchemeRun {
                    List<String> jobOptions, java.nio.file.Path resultsDir, PrintWriter out) {
     }
 
-    /** Milliseconds from each burst's send to its last result; CPU ms per frame by role; the measured results. */
-    record Outcome(String label, double[] burstMs, Map<String, Double> cpuMsPerFrame, List<ResultRecord> results) {
+    /**
+     * Milliseconds from each burst's send to its last result; CPU ms per frame by role, and the kernel's part of
+     * it; the machine's steal time per frame (CPU its hypervisor gave to others while this machine's processes
+     * wanted it); the measured results.
+     */
+    record Outcome(String label, double[] burstMs, Map<String, Double> cpuMsPerFrame,
+                   Map<String, Double> kernelMsPerFrame, double stealMsPerFrame, List<ResultRecord> results) {
 
         double p50() {
             return SpeedupBench.median(burstMs);
@@ -82,6 +87,8 @@ final class SchemeRun {
     private static Outcome frames(Context c, String label, String camera) throws Exception {
         Map<String, String> roleOf = new HashMap<>();
         Map<String, Long> cpuBefore = new HashMap<>();
+        Map<String, Long> kernelBefore = new HashMap<>();
+        long stealBefore = 0;
         List<Double> bursts = new ArrayList<>();
         List<ResultRecord> measured = new ArrayList<>();
         try (CameraSimulator cam = CameraSimulator.builder().setBootstrap(c.cluster().bootstrap()).setTopic("frames")
@@ -101,8 +108,11 @@ final class SchemeRun {
             for (int b = 0; b < c.warmupBursts() + c.bursts(); b++) {
                 if (b == c.warmupBursts()) {
                     for (Map.Entry<String, String> tm : roleOf.entrySet()) {
-                        cpuBefore.put(tm.getKey(), c.quotas().usageNanos(c.cluster().cpuGroups().get(tm.getKey())));
+                        CpuQuotas.Group g = c.cluster().cpuGroups().get(tm.getKey());
+                        cpuBefore.put(tm.getKey(), c.quotas().usageNanos(g));
+                        kernelBefore.put(tm.getKey(), c.quotas().systemNanos(g));
                     }
+                    stealBefore = stealTicks();
                 }
                 long t0 = System.nanoTime();
                 List<FrameRecord> sent = new ArrayList<>();
@@ -124,12 +134,36 @@ final class SchemeRun {
                 c.out().printf("  %-6s burst %2d: %.1f ms %s%n", label, b, ms, perServer(got.get(0)));
             }
         }
+        double frames = (double) c.bursts() * c.batch();
+        double steal = (stealTicks() - stealBefore) * 10.0 / frames;
         Map<String, Double> cpu = new LinkedHashMap<>();
+        Map<String, Double> kernel = new LinkedHashMap<>();
         for (Map.Entry<String, String> tm : roleOf.entrySet()) {
-            long used = c.quotas().usageNanos(c.cluster().cpuGroups().get(tm.getKey())) - cpuBefore.get(tm.getKey());
-            cpu.put(tm.getValue(), used / 1e6 / ((double) c.bursts() * c.batch()));
+            CpuQuotas.Group g = c.cluster().cpuGroups().get(tm.getKey());
+            cpu.put(tm.getValue(), (c.quotas().usageNanos(g) - cpuBefore.get(tm.getKey())) / 1e6 / frames);
+            kernel.put(tm.getValue(), (c.quotas().systemNanos(g) - kernelBefore.get(tm.getKey())) / 1e6 / frames);
         }
-        return new Outcome(label, bursts.stream().mapToDouble(Double::doubleValue).toArray(), cpu, measured);
+        c.out().printf("  %-6s CPU-ms per frame %s, of it in the kernel %s; machine steal %.0f ms per frame%n", label,
+                rounded(cpu), rounded(kernel), steal);
+        return new Outcome(label, bursts.stream().mapToDouble(Double::doubleValue).toArray(), cpu, kernel, steal,
+                measured);
+    }
+
+    private static Map<String, Long> rounded(Map<String, Double> ms) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        ms.forEach((k, v) -> out.put(k, Math.round(v)));
+        return out;
+    }
+
+    /** The machine's steal time so far, in ticks of 10 ms ({@code /proc/stat}); 0 where it is not reported. */
+    static long stealTicks() {
+        try {
+            String[] cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim()
+                    .split("\\s+");
+            return cpu.length > 8 ? Long.parseLong(cpu[8]) : 0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** The measured results as JSON lines, {@code results-LABEL.jsonl} in the bench's directory: spans to study. */

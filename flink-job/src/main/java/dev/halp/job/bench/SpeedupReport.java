@@ -79,9 +79,11 @@ final class SpeedupReport {
             Map<String, Double> simulated = atRoundSpeeds.get(i);
             simulated.forEach((k, v) -> o.put(k + "_simulated_at_round_speeds_ms", round(v)));
             o.put("simulated_speedup_at_round_speeds", round(simulated.get("local") / simulated.get("halp")));
-            x.forEach((k, v) -> o.put(k + "_cpu_ms_per_frame", v.cpuMsPerFrame().entrySet().stream()
-                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> round(e.getValue()),
-                            (a, b) -> a, LinkedHashMap::new))));
+            x.forEach((k, v) -> {
+                o.put(k + "_cpu_ms_per_frame", rounded(v.cpuMsPerFrame()));
+                o.put(k + "_kernel_cpu_ms_per_frame", rounded(v.kernelMsPerFrame()));
+                o.put(k + "_machine_steal_ms_per_frame", round(v.stealMsPerFrame()));
+            });
             perRound.add(o);
         }
         r.put("rounds", perRound);
@@ -112,6 +114,12 @@ final class SpeedupReport {
 
     private static double median(List<Map<String, SchemeRun.Outcome>> rounds, String scheme) {
         return SpeedupBench.median(rounds.stream().mapToDouble(x -> x.get(scheme).p50()).toArray());
+    }
+
+    static Map<String, Double> rounded(Map<String, Double> ms) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        ms.forEach((k, v) -> out.put(k, round(v)));
+        return out;
     }
 
     private static double round(double v) {

@@ -111,14 +111,38 @@ public final class CpuQuotas {
     /** CPU time the group's processes used since it was created, in nanoseconds. */
     public long usageNanos(Group g) throws IOException {
         if (v2) {
-            for (String line : Files.readAllLines(g.cpu().resolve("cpu.stat"))) {
-                if (line.startsWith("usage_usec ")) {
-                    return Long.parseLong(line.substring(11).trim()) * 1000;
-                }
-            }
-            throw new IOException("no usage_usec in " + g.cpu().resolve("cpu.stat"));
+            return statMicros(g, "usage_usec") * 1000;
         }
         return Long.parseLong(Files.readString(g.cpuacct().resolve("cpuacct.usage")).trim());
+    }
+
+    /**
+     * Of {@link #usageNanos}, the time spent in the kernel on the processes' behalf (page faults, socket copies),
+     * in nanoseconds: what separates "more work" from "the same work, slower".
+     */
+    public long systemNanos(Group g) throws IOException {
+        if (v2) {
+            return statMicros(g, "system_usec") * 1000;
+        }
+        Path sys = g.cpuacct().resolve("cpuacct.usage_sys");
+        if (Files.isRegularFile(sys)) {
+            return Long.parseLong(Files.readString(sys).trim());
+        }
+        for (String line : Files.readAllLines(g.cpuacct().resolve("cpuacct.stat"))) {
+            if (line.startsWith("system ")) {
+                return Long.parseLong(line.substring(7).trim()) * 10_000_000L; // USER_HZ ticks of 10 ms
+            }
+        }
+        throw new IOException("no system time in " + g.cpuacct().resolve("cpuacct.stat"));
+    }
+
+    private static long statMicros(Group g, String key) throws IOException {
+        for (String line : Files.readAllLines(g.cpu().resolve("cpu.stat"))) {
+            if (line.startsWith(key + " ")) {
+                return Long.parseLong(line.substring(key.length() + 1).trim());
+            }
+        }
+        throw new IOException("no " + key + " in " + g.cpu().resolve("cpu.stat"));
     }
 
     /** PIDs in the group. */

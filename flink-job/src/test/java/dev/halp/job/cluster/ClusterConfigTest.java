@@ -59,6 +59,31 @@ class ClusterConfigTest {
     }
 
     @Test
+    void kernelTimeIsReadFromEachLayoutsOwnFile(@TempDir Path dir) throws Exception {
+        Path v1 = dir.resolve("v1");
+        Files.createDirectories(v1.resolve("cpu"));
+        Files.writeString(v1.resolve("cpu").resolve("cpu.cfs_quota_us"), "-1");
+        Files.createDirectories(v1.resolve("cpuacct"));
+        CpuQuotas q1 = CpuQuotas.detect(v1);
+        CpuQuotas.Group g1 = q1.create("halp/x/host", 0.5);
+        // older kernels have only cpuacct.stat, in ticks of 10 ms
+        Files.writeString(g1.cpuacct().resolve("cpuacct.stat"), "user 250\nsystem 37\n");
+        assertEquals(370_000_000L, q1.systemNanos(g1));
+        Files.writeString(g1.cpuacct().resolve("cpuacct.usage_sys"), "371234567\n");
+        assertEquals(371_234_567L, q1.systemNanos(g1));
+
+        Path v2 = dir.resolve("v2");
+        Files.createDirectories(v2);
+        Files.writeString(v2.resolve("cgroup.controllers"), "cpuset cpu io memory");
+        Files.writeString(v2.resolve("cgroup.subtree_control"), "");
+        CpuQuotas q2 = CpuQuotas.detect(v2);
+        CpuQuotas.Group g2 = q2.create("halp/x/es0", 0.5);
+        Files.writeString(g2.cpu().resolve("cpu.stat"), "usage_usec 900\nuser_usec 700\nsystem_usec 200\n");
+        assertEquals(900_000L, q2.usageNanos(g2));
+        assertEquals(200_000L, q2.systemNanos(g2));
+    }
+
+    @Test
     void theTaskManagerClasspathLeavesTheJobJarsLibrariesToTheJobJar() {
         String cp = String.join(":", "/w/flink-job/target/classes", "/m/dev/halp/operators/0.1.0-SNAPSHOT/operators.jar",
                 "/w/operators/target/operators-0.1.0-SNAPSHOT.jar",

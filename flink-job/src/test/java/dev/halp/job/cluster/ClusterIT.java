@@ -146,6 +146,8 @@ class ClusterIT {
             assertEquals(QUOTAS.get(n.name()), quotas.quota(g), 1e-9, n.name() + " quota");
             assertTrue(quotas.pids(g).contains(n.pid()), n.name() + " (PID " + n.pid() + ") in " + g.cpu());
             assertTrue(quotas.usageNanos(g) > 0, n.name() + " used CPU in its group");
+            long kernel = quotas.systemNanos(g);
+            assertTrue(kernel > 0 && kernel < quotas.usageNanos(g), n.name() + " kernel time " + kernel + " ns");
         }
     }
 
