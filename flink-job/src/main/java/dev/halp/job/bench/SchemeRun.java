@@ -39,12 +39,13 @@ final class SchemeRun {
     }
 
     /**
-     * Milliseconds from each burst's send to its last result; CPU ms per frame by role, and the kernel's part of
-     * it; the machine's steal time per frame (CPU its hypervisor gave to others while this machine's processes
-     * wanted it); the measured results.
+     * Milliseconds from each burst's send to its last result; CPU ms per frame by role, the kernel's part of it
+     * and the page faults behind that; the machine's steal time per frame (CPU its hypervisor gave to others while
+     * this machine's processes wanted it); the measured results.
      */
     record Outcome(String label, double[] burstMs, Map<String, Double> cpuMsPerFrame,
-                   Map<String, Double> kernelMsPerFrame, double stealMsPerFrame, List<ResultRecord> results) {
+                   Map<String, Double> kernelMsPerFrame, Map<String, Double> pageFaultsPerFrame, double stealMsPerFrame,
+                   List<ResultRecord> results) {
 
         double p50() {
             return SpeedupBench.median(burstMs);
@@ -88,6 +89,7 @@ final class SchemeRun {
         Map<String, String> roleOf = new HashMap<>();
         Map<String, Long> cpuBefore = new HashMap<>();
         Map<String, Long> kernelBefore = new HashMap<>();
+        Map<String, Long> faultsBefore = new HashMap<>();
         long stealBefore = 0;
         List<Double> bursts = new ArrayList<>();
         List<ResultRecord> measured = new ArrayList<>();
@@ -111,6 +113,7 @@ final class SchemeRun {
                         CpuQuotas.Group g = c.cluster().cpuGroups().get(tm.getKey());
                         cpuBefore.put(tm.getKey(), c.quotas().usageNanos(g));
                         kernelBefore.put(tm.getKey(), c.quotas().systemNanos(g));
+                        faultsBefore.put(tm.getKey(), c.quotas().pageFaults(g));
                     }
                     stealBefore = stealTicks();
                 }
@@ -138,15 +141,17 @@ final class SchemeRun {
         double steal = (stealTicks() - stealBefore) * 10.0 / frames;
         Map<String, Double> cpu = new LinkedHashMap<>();
         Map<String, Double> kernel = new LinkedHashMap<>();
+        Map<String, Double> faults = new LinkedHashMap<>();
         for (Map.Entry<String, String> tm : roleOf.entrySet()) {
             CpuQuotas.Group g = c.cluster().cpuGroups().get(tm.getKey());
             cpu.put(tm.getValue(), (c.quotas().usageNanos(g) - cpuBefore.get(tm.getKey())) / 1e6 / frames);
             kernel.put(tm.getValue(), (c.quotas().systemNanos(g) - kernelBefore.get(tm.getKey())) / 1e6 / frames);
+            faults.put(tm.getValue(), (c.quotas().pageFaults(g) - faultsBefore.get(tm.getKey())) / frames);
         }
-        c.out().printf("  %-6s CPU-ms per frame %s, of it in the kernel %s; machine steal %.0f ms per frame%n", label,
-                rounded(cpu), rounded(kernel), steal);
-        return new Outcome(label, bursts.stream().mapToDouble(Double::doubleValue).toArray(), cpu, kernel, steal,
-                measured);
+        c.out().printf("  %-6s CPU-ms per frame %s, of it in the kernel %s; page faults per frame %s; machine steal "
+                + "%.0f ms per frame%n", label, rounded(cpu), rounded(kernel), rounded(faults), steal);
+        return new Outcome(label, bursts.stream().mapToDouble(Double::doubleValue).toArray(), cpu, kernel, faults,
+                steal, measured);
     }
 
     private static Map<String, Long> rounded(Map<String, Double> ms) {

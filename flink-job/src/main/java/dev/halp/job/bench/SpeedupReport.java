@@ -82,6 +82,7 @@ final class SpeedupReport {
             x.forEach((k, v) -> {
                 o.put(k + "_cpu_ms_per_frame", rounded(v.cpuMsPerFrame()));
                 o.put(k + "_kernel_cpu_ms_per_frame", rounded(v.kernelMsPerFrame()));
+                o.put(k + "_page_faults_per_frame", rounded(v.pageFaultsPerFrame()));
                 o.put(k + "_machine_steal_ms_per_frame", round(v.stealMsPerFrame()));
             });
             perRound.add(o);

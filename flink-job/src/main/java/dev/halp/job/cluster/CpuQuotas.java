@@ -145,6 +145,25 @@ public final class CpuQuotas {
         throw new IOException("no " + key + " in " + g.cpu().resolve("cpu.stat"));
     }
 
+    /**
+     * Page faults (minor and major) of the group's processes so far, from {@code /proc/PID/stat}: where kernel time
+     * grows, whether it is memory being faulted in again. Processes that ended are not counted.
+     */
+    public long pageFaults(Group g) throws IOException {
+        long sum = 0;
+        for (long pid : pids(g)) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                // after the command's name in parentheses: state ppid pgrp session tty tpgid flags minflt cminflt majflt
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                sum += Long.parseLong(f[7]) + Long.parseLong(f[9]);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // ended since the group was read
+            }
+        }
+        return sum;
+    }
+
     /** PIDs in the group. */
     public List<Long> pids(Group g) throws IOException {
         List<Long> out = new ArrayList<>();

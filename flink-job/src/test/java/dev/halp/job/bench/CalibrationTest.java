@@ -69,8 +69,8 @@ class CalibrationTest {
         double halpMs = new PlanSimulator(PROFILED, true).run(halp, 1).makespan() + head;
         double localMs = new LocalScheme().plan(FRAME, PROFILED).finishMs() + head;
         Map<String, SchemeRun.Outcome> round = Map.of(
-                "halp", new SchemeRun.Outcome("halp", new double[] {1}, Map.of(), Map.of(), 0, results(halp, 1.25)),
-                "local", new SchemeRun.Outcome("local", new double[] {1}, Map.of(), Map.of(), 0, results(local, 1.5)));
+                "halp", new SchemeRun.Outcome("halp", new double[] {1}, Map.of(), Map.of(), Map.of(), 0, results(halp, 1.25)),
+                "local", new SchemeRun.Outcome("local", new double[] {1}, Map.of(), Map.of(), Map.of(), 0, results(local, 1.5)));
         Map<String, Double> simulated = SpeedupBench.atRoundSpeeds(round,
                 Map.of("halp", new SpeedupBench.Prediction(halpMs, halp)), local, FRAME, PROFILED, head);
         assertEquals(1.25 * halpMs, simulated.get("halp"), 1e-3 * halpMs);

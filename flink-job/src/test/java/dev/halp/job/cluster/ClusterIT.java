@@ -148,6 +148,7 @@ class ClusterIT {
             assertTrue(quotas.usageNanos(g) > 0, n.name() + " used CPU in its group");
             long kernel = quotas.systemNanos(g);
             assertTrue(kernel > 0 && kernel < quotas.usageNanos(g), n.name() + " kernel time " + kernel + " ns");
+            assertTrue(quotas.pageFaults(g) > 0, n.name() + " page faults");
         }
     }
 
