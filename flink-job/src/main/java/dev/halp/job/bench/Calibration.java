@@ -20,11 +20,11 @@ import java.util.Map;
  * Each edge server's speed in the job against its profile. A profile is measured by a lone process under the
  * server's CPU quota; in the job the same server also runs its role (the host: the Kafka source, the split's
  * sends, the merge and the sink; every server: the stream processor's threads and collector), so its model
- * compute runs slower than the profile says, and the host's more than the others'. One calibration run of the
- * planner's plan measures, per server, the compute time its pieces took (median over frames) over the compute
- * the simulator predicts for it from the profile (its pieces, split into interior and borders where the
- * simulator expects that, as the block stages do); the planner then plans, and predicts, with each profile
- * scaled by its factor.
+ * compute runs slower than the profile says, and the host's more than the others'. Calibration runs of the
+ * planner's plan measure, per server, the compute time its pieces took (median over the frames of the runs)
+ * over the compute the simulator predicts for it from the profile (its pieces, split into interior and borders
+ * where the simulator expects that, as the block stages do); the planner then plans, and predicts, with each
+ * profile scaled by its factor.
  */
 record Calibration(Map<String, Double> factors) {
 

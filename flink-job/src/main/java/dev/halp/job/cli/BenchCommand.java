@@ -139,8 +139,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--rounds", defaultValue = "3", description = "alternating rounds of every scheme (default: ${DEFAULT-VALUE})")
         int rounds;
 
-        @Option(names = "--frames", defaultValue = "4",
-                description = "measured bursts per scheme and round (a burst is --batch-size frames) (default: ${DEFAULT-VALUE})")
+        @Option(names = "--frames", defaultValue = "8",
+                description = "measured bursts per scheme and round (a burst is --batch-size frames); the calibration "
+                        + "runs each measure as many (default: ${DEFAULT-VALUE})")
         int frames;
 
         @Option(names = "--warmup-frames", defaultValue = "3",
