@@ -87,9 +87,7 @@ final class SchemeRun {
 
     private static Outcome frames(Context c, String label, String camera) throws Exception {
         Map<String, String> roleOf = new HashMap<>();
-        Map<String, Long> cpuBefore = new HashMap<>();
-        Map<String, Long> kernelBefore = new HashMap<>();
-        Map<String, Long> faultsBefore = new HashMap<>();
+        Map<String, CpuQuotas.Usage> before = new HashMap<>();
         long stealBefore = 0;
         List<Double> bursts = new ArrayList<>();
         List<ResultRecord> measured = new ArrayList<>();
@@ -109,11 +107,8 @@ final class SchemeRun {
             int seq = 0;
             for (int b = 0; b < c.warmupBursts() + c.bursts(); b++) {
                 if (b == c.warmupBursts()) {
-                    for (Map.Entry<String, String> tm : roleOf.entrySet()) {
-                        CpuQuotas.Group g = c.cluster().cpuGroups().get(tm.getKey());
-                        cpuBefore.put(tm.getKey(), c.quotas().usageNanos(g));
-                        kernelBefore.put(tm.getKey(), c.quotas().systemNanos(g));
-                        faultsBefore.put(tm.getKey(), c.quotas().pageFaults(g));
+                    for (String tm : roleOf.keySet()) {
+                        before.put(tm, c.quotas().usage(c.cluster().cpuGroups().get(tm)));
                     }
                     stealBefore = stealTicks();
                 }
@@ -144,9 +139,10 @@ final class SchemeRun {
         Map<String, Double> faults = new LinkedHashMap<>();
         for (Map.Entry<String, String> tm : roleOf.entrySet()) {
             CpuQuotas.Group g = c.cluster().cpuGroups().get(tm.getKey());
-            cpu.put(tm.getValue(), (c.quotas().usageNanos(g) - cpuBefore.get(tm.getKey())) / 1e6 / frames);
-            kernel.put(tm.getValue(), (c.quotas().systemNanos(g) - kernelBefore.get(tm.getKey())) / 1e6 / frames);
-            faults.put(tm.getValue(), (c.quotas().pageFaults(g) - faultsBefore.get(tm.getKey())) / frames);
+            CpuQuotas.Usage used = c.quotas().usage(g).since(before.get(tm.getKey()));
+            cpu.put(tm.getValue(), used.cpuNanos() / 1e6 / frames);
+            kernel.put(tm.getValue(), used.kernelNanos() / 1e6 / frames);
+            faults.put(tm.getValue(), used.pageFaults() / frames);
         }
         c.out().printf("  %-6s CPU-ms per frame %s, of it in the kernel %s; page faults per frame %s; machine steal "
                 + "%.0f ms per frame%n", label, rounded(cpu), rounded(kernel), rounded(faults), steal);

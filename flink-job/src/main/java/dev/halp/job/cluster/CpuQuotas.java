@@ -154,7 +154,8 @@ public final class CpuQuotas {
         for (long pid : pids(g)) {
             try {
                 String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                // after the command's name in parentheses: state ppid pgrp session tty tpgid flags minflt cminflt majflt
+                // after the command's name in parentheses: state ppid pgrp session tty tpgid flags minflt cminflt
+                // majflt
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 sum += Long.parseLong(f[7]) + Long.parseLong(f[9]);
             } catch (java.nio.file.NoSuchFileException e) {
@@ -162,6 +163,20 @@ public final class CpuQuotas {
             }
         }
         return sum;
+    }
+
+    /** A group's CPU time, the kernel's part of it and its processes' page faults, read together. */
+    public record Usage(long cpuNanos, long kernelNanos, long pageFaults) {
+
+        /** What was used between {@code earlier} and this reading. */
+        public Usage since(Usage earlier) {
+            return new Usage(cpuNanos - earlier.cpuNanos, kernelNanos - earlier.kernelNanos,
+                    pageFaults - earlier.pageFaults);
+        }
+    }
+
+    public Usage usage(Group g) throws IOException {
+        return new Usage(usageNanos(g), systemNanos(g), pageFaults(g));
     }
 
     /** PIDs in the group. */

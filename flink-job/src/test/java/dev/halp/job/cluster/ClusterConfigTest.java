@@ -81,6 +81,9 @@ class ClusterConfigTest {
         Files.writeString(g2.cpu().resolve("cpu.stat"), "usage_usec 900\nuser_usec 700\nsystem_usec 200\n");
         assertEquals(900_000L, q2.usageNanos(g2));
         assertEquals(200_000L, q2.systemNanos(g2));
+        Files.writeString(g2.cpu().resolve("cgroup.procs"), ""); // no processes: no page faults
+        CpuQuotas.Usage earlier = new CpuQuotas.Usage(100_000L, 50_000L, 0);
+        assertEquals(new CpuQuotas.Usage(800_000L, 150_000L, 0), q2.usage(g2).since(earlier));
     }
 
     @Test
